@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+
+from iar_site.roles import needs_mfa
+
+# Paths a staff member or coordinator may reach before enrolling an authenticator app.
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invitations/")
+
+
+class RequireMFAMiddleware:
+    """Send staff and coordinators without an authenticator app to enrol one first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.MFA_REQUIRED_FOR_STAFF
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and needs_mfa(user)
+            and not user.authenticator_set.filter(type="totp").exists()
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

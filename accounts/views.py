@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from allauth.account.utils import perform_login
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from .forms import AcceptInvitationForm, InvitationForm
+from .services import AccountError, accept_invitation, invitation_from_token, invite_person
+
+
+def invite(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_staff:
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = invite_person(
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                group=data.get("group"),
+                countries=data.get("countries") or (),
+                actor=request.user,
+            )
+        except AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Invitation sent to {invitation.email}. The link works for 14 days."
+            )
+            return redirect("accounts:invite")
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+@login_not_required
+@never_cache
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = invitation_from_token(token)
+    except AccountError as exc:
+        return render(request, "accounts/invitation_invalid.html", {"reason": str(exc)}, status=404)
+    form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accept_invitation(
+                invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("password1", message)
+        except AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Welcome to IAR Casework. Your password is set.")
+            return perform_login(request, user, redirect_url="/")
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
+    )

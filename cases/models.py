@@ -1,0 +1,341 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .querysets import AllocationQuerySet, CaseQuerySet
+
+
+class Region(models.Model):
+    """One of Amnesty's world regions."""
+
+    name = models.CharField(max_length=80, unique=True)
+    code = models.SlugField(max_length=20, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Country(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    iso_code = models.CharField("ISO code", max_length=2, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    """An issue a case concerns (prisoner of conscience, forced eviction, ...)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Woman"
+    MALE = "male", "Man"
+    NON_BINARY = "non_binary", "Non-binary"
+    UNSTATED = "unstated", "Not stated"
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual"
+        GROUP = "group", "Group of people"
+        COMMUNITY = "community", "Community"
+
+    class Sensitivity(models.TextChoices):
+        PUBLIC = "public", "Public"
+        RESTRICTED = "restricted", "Restricted"
+        CONFIDENTIAL = "confidential", "Confidential"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    class ClosingReason(models.TextChoices):
+        RESOLVED = "resolved", "Resolved"
+        ETHICAL_CONCERN = "ethical_concern", "Ethical concern"
+        PERSON_REQUEST = "person_request", "At the person's request"
+        IS_DECISION = "is_decision", "International Secretariat decision"
+        OTHER = "other", "Other"
+
+    reference = models.CharField(max_length=20, unique=True, help_text="For example IAR-2026-014")
+    title = models.CharField(
+        max_length=200, help_text="How the case is known, e.g. the person's or community's name"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cases")
+    themes = models.ManyToManyField(Theme, related_name="cases", blank=True)
+    summary = models.TextField(blank=True)
+    suggested_letter = models.TextField(
+        blank=True, help_text="Suggested text for appeal letters; groups may edit it"
+    )
+    sensitivity = models.CharField(
+        max_length=20, choices=Sensitivity.choices, default=Sensitivity.PUBLIC
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    closing_reason = models.CharField(max_length=30, choices=ClosingReason.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    coordinator = models.ForeignKey(
+        "coordinators.CountryCoordinator",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    solidarity_address = models.TextField(
+        blank=True, help_text="Where solidarity messages go, if the person may receive them"
+    )
+    max_groups = models.PositiveSmallIntegerField(
+        default=2, help_text="How many groups may work on the case at once"
+    )
+    opened_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["status", "country"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_groups__gte=1) & Q(max_groups__lte=50),
+                name="case_max_groups_between_1_and_50",
+            ),
+            # A closed case always says why and when; any other case says neither.
+            models.CheckConstraint(
+                condition=(Q(status="closed", closed_at__isnull=False) & ~Q(closing_reason=""))
+                | (~Q(status="closed") & Q(closed_at__isnull=True, closing_reason="")),
+                name="case_closed_has_reason_and_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def current_targets(self) -> models.QuerySet[CampaignTarget]:
+        return self.targets.filter(valid_to__isnull=True)
+
+    def current_document(self) -> CasefileDocument | None:
+        return self.documents.order_by("-version").first()
+
+
+class CasePerson(models.Model):
+    """A person the case concerns (one for an individual case, several for a group)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=150)
+    gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.UNSTATED)
+    role = models.CharField(
+        max_length=150, blank=True, help_text="e.g. journalist, trade unionist, community leader"
+    )
+
+    class Meta:
+        ordering = ["case", "id"]
+        verbose_name_plural = "people concerned"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignTarget(models.Model):
+    """An authority groups write to. Targets are versioned: a change retires the old row and adds
+    a new one, so letters always use the current target and the history stays readable."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="targets")
+    authority = models.CharField(max_length=200, help_text="e.g. Minister of Justice")
+    title = models.CharField(max_length=200, blank=True, help_text="Name and honorific")
+    postal_address = models.TextField()
+    email = models.EmailField(blank=True)
+    salutation = models.CharField(max_length=120, default="Dear Minister")
+    valid_from = models.DateField(default=timezone.localdate)
+    valid_to = models.DateField(null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "-valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="target_valid_to_after_valid_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} ({self.case.reference})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+
+def casefile_upload_to(instance: CasefileDocument, filename: str) -> str:
+    # The stored name carries no part of the uploaded name: it could name the person.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"casefiles/{instance.case_id}/v{instance.version}.{suffix}"
+
+
+class CasefileDocument(models.Model):
+    """One version of the casefile document sent to groups."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=casefile_upload_to, blank=True)
+    notes = models.TextField(blank=True, help_text="What changed in this version")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="casefile_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="casefile_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} casefile v{self.version}"
+
+
+class Allocation(models.Model):
+    """A case worked on by a local group: offered → active → ended."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    class EndReason(models.TextChoices):
+        DECLINED = "declined", "Offer declined"
+        RELINQUISHED = "relinquished", "Relinquished by the group"
+        CASE_CLOSED = "case_closed", "Case closed"
+        WITHDRAWN = "withdrawn", "Withdrawn by IAR"
+
+    OPEN_STATUSES = (Status.OFFERED, Status.ACTIVE)
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
+    group = models.ForeignKey(
+        "groups.LocalGroup", on_delete=models.PROTECT, related_name="allocations"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFERED)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="held_allocations",
+        verbose_name="casefile holder",
+    )
+    offered_at = models.DateTimeField(default=timezone.now)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    end_notes = models.TextField(blank=True)
+    stop_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the group confirmed it stopped work on a closed case"
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-offered_at"]
+        indexes = [
+            models.Index(fields=["status", "case"]),
+            models.Index(fields=["group", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "group"],
+                condition=Q(status__in=["offered", "active"]),
+                name="allocation_one_open_per_case_group",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(started_on__isnull=False),
+                name="allocation_active_has_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="ended", ended_on__isnull=False) & ~Q(end_reason=""))
+                | (~Q(status="ended") & Q(ended_on__isnull=True, end_reason="")),
+                name="allocation_ended_has_reason_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="allocation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} → {self.group}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class HolderChange(models.Model):
+    """Every change of casefile holder, as the guide asks groups to tell the coordinator and IAR."""
+
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.CASCADE, related_name="holder_changes"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_user__isnull=True)
+                | Q(to_user__isnull=True)
+                | ~Q(from_user=F("to_user")),
+                name="holder_change_changes_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation}: {self.from_user} → {self.to_user}"

@@ -1,0 +1,58 @@
+"""Scoped reads: every list and page starts from `visible_to(user)`.
+
+Staff see everything; a country coordinator sees the cases of the countries they cover; a group
+member sees the cases their group works on now. Anything else is not found (404), never forbidden,
+so nothing leaks that a case or allocation exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+OPEN = ("offered", "active")
+
+
+def is_staff(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CaseQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if is_staff(user):
+            return self
+        rule = Q(
+            allocations__status__in=OPEN,
+            allocations__group__memberships__user=user,
+        ) & ~Q(status="draft")
+        rule |= Q(country__coordinators__user=user)
+        # The filter spans to-many relations: deduplicate through a subquery rather than
+        # DISTINCT, so callers may still order and annotate freely.
+        return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status="open")
+
+
+class AllocationQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> AllocationQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if is_staff(user):
+            return self
+        rule = Q(group__memberships__user=user, status__in=OPEN) & ~Q(case__status="draft")
+        rule |= Q(case__country__coordinators__user=user)
+        return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
+
+    def open(self) -> AllocationQuerySet:
+        return self.filter(status__in=OPEN)
+
+    def active(self) -> AllocationQuerySet:
+        return self.filter(status="active")

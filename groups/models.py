@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from cases.models import Case, Gender
+
+from .querysets import ActivityQuerySet, AnnualReportQuerySet, LocalGroupQuerySet
+
+
+class LocalGroup(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        POST = "post", "Post"
+
+    name = models.CharField(max_length=150, unique=True)
+    town = models.CharField(max_length=100)
+    postal_address = models.TextField()
+    contact_email = models.EmailField(blank=True)
+    channel = models.CharField(
+        "how the group wants to hear from us",
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
+    )
+    preferred_regions = models.ManyToManyField("cases.Region", blank=True, related_name="+")
+    preferred_themes = models.ManyToManyField("cases.Theme", blank=True, related_name="+")
+    preferred_gender = models.CharField(
+        "preferred gender of the person",
+        max_length=20,
+        choices=Gender.choices,
+        blank=True,
+        help_text="Blank: no preference",
+    )
+    preferred_kind = models.CharField(
+        "preferred kind of case",
+        max_length=20,
+        choices=Case.Kind.choices,
+        blank=True,
+        help_text="Blank: no preference",
+    )
+    capacity = models.PositiveSmallIntegerField("long-term cases the group can take", default=1)
+    next_meeting = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LocalGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__lte=20), name="group_capacity_at_most_20"),
+            # A group that wants email needs an address to send it to.
+            models.CheckConstraint(
+                condition=~Q(channel="email") | ~Q(contact_email=""),
+                name="group_email_channel_has_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        ADMIN = "admin", "Group administrator"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    group = models.ForeignKey(LocalGroup, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["group", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group}"
+
+
+class Activity(models.Model):
+    """What a group did on a case, with the outcome if there was one."""
+
+    class Kind(models.TextChoices):
+        APPEAL_LETTER = "appeal_letter", "Letter to the authorities"
+        SOLIDARITY = "solidarity", "Solidarity message"
+        PETITION = "petition", "Petition"
+        STALL = "stall", "Stall"
+        LOCAL_MEDIA = "local_media", "Local media"
+        DEMONSTRATION = "demonstration", "Demonstration or vigil"
+        OFFICIAL_MEETING = "official_meeting", "Meeting with an MP or official"
+        SOCIAL_MEDIA = "social_media", "Social media"
+        EVENT = "event", "Event"
+        OTHER = "other", "Other"
+
+    class Outcome(models.TextChoices):
+        NONE = "", "No outcome yet"
+        REPLY = "reply", "Reply received"
+        RELEASE = "release", "Release"
+        IMPROVEMENT = "improvement", "Improvement for the person"
+        OTHER = "other", "Another development"
+
+    MAX_COUNT = 100_000
+
+    allocation = models.ForeignKey(
+        "cases.Allocation", on_delete=models.PROTECT, related_name="activities"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField(default=timezone.localdate)
+    count = models.PositiveIntegerField(default=1, help_text="Letters sent or signatures gathered")
+    notes = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["allocation", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1) & Q(count__lte=100_000),
+                name="activity_count_between_1_and_100000",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=date(1961, 5, 28)), name="activity_date_not_before_amnesty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
+
+
+class AnnualReport(models.Model):
+    """A group's yearly report on one allocation, to the case's country coordinator."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+    allocation = models.ForeignKey(
+        "cases.Allocation", on_delete=models.PROTECT, related_name="annual_reports"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    what_worked = models.TextField(blank=True)
+    media_coverage = models.TextField(blank=True)
+    plans = models.TextField(blank=True)
+    concerns = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledgement = models.TextField(blank=True)
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "period_start"], name="report_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")), name="report_period_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="report_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="acknowledged") | Q(acknowledged_at__isnull=False),
+                name="report_acknowledged_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.period_start:%Y}–{self.period_end:%Y} on {self.allocation}"

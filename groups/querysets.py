@@ -1,0 +1,47 @@
+"""Scoped reads for groups and their work; see cases/querysets.py for the rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+from cases.querysets import OPEN, is_staff
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class LocalGroupQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> LocalGroupQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if is_staff(user):
+            return self
+        rule = Q(memberships__user=user) | Q(allocations__case__country__coordinators__user=user)
+        return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
+
+
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ActivityQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if is_staff(user):
+            return self
+        rule = Q(allocation__group__memberships__user=user, allocation__status__in=OPEN) | Q(
+            allocation__case__country__coordinators__user=user
+        )
+        return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> AnnualReportQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if is_staff(user):
+            return self
+        rule = Q(allocation__group__memberships__user=user) | Q(
+            allocation__case__country__coordinators__user=user
+        )
+        return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))

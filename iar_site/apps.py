@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IarSiteConfig(AppConfig):
+    name = "iar_site"
+    verbose_name = "Audit, outbox and health"

@@ -1,0 +1,19 @@
+"""The Celery app and the one beat schedule, kept in code so it is reviewed like code.
+
+Run exactly one beat process per deployment; see the README's operations section.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iar_site.settings")
+
+app = Celery("iar_site")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "heartbeat": {"task": "iar_site.tasks.heartbeat", "schedule": 30.0},
+    "relay-outbox": {"task": "iar_site.tasks.relay_outbox", "schedule": 60.0},
+}

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.db.models import Count, F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cases.models import Allocation, Case
+from cases.querysets import OPEN
+from groups.models import LocalGroup
+
+HOME_LIST_LIMIT = 25
+
+
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """IAR staff land on what needs allocating: cases short of groups, groups short of cases."""
+    cases_needing = (
+        Case.objects.visible_to(request.user)
+        .filter(status=Case.Status.OPEN)
+        .annotate(open_groups=Count("allocations", filter=Q(allocations__status__in=OPEN)))
+        .filter(open_groups__lt=F("max_groups"))
+        .select_related("country", "country__region")
+        .order_by("open_groups", "opened_on")
+    )
+    groups_waiting = (
+        LocalGroup.objects.visible_to(request.user)
+        .filter(is_active=True)
+        .annotate(open_cases=Count("allocations", filter=Q(allocations__status__in=OPEN)))
+        .filter(open_cases__lt=F("capacity"))
+        .order_by("open_cases", "name")
+    )
+    holder_needed = (
+        Allocation.objects.visible_to(request.user)
+        .active()
+        .filter(holder__isnull=True)
+        .select_related("case", "group")
+        .order_by("started_on")
+    )
+    context = {
+        "cases_needing": cases_needing[:HOME_LIST_LIMIT],
+        "cases_needing_total": cases_needing.count(),
+        "groups_waiting": groups_waiting[:HOME_LIST_LIMIT],
+        "groups_waiting_total": groups_waiting.count(),
+        "holder_needed": holder_needed[:HOME_LIST_LIMIT],
+        "holder_needed_total": holder_needed.count(),
+    }
+    return render(request, "reporting/staff_home.html", context)
