@@ -9,7 +9,7 @@ ImproperlyConfigured message naming the variable; nothing is written to disk her
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -192,15 +192,41 @@ if REDIS_URL:
 CELERY_TIMEZONE = "Europe/London"
 
 # Email: files under var/mail/ with no environment, so a newcomer can read what was sent.
-EMAIL_URL = _url("EMAIL_URL", "", {"smtp", "smtps", "submission", "consolemail", "dummymail"})
-if EMAIL_URL:
-    vars().update(env.email_url_config(EMAIL_URL))
+# EMAIL_URL: smtp://user:pass@host:25 (plain), smtp+tls://...:587 (STARTTLS), smtps://...:465 (TLS).
+EMAIL_URL = _url("EMAIL_URL", "", {"smtp", "smtp+tls", "smtps", "console"})
+if not EMAIL_URL:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+elif EMAIL_URL.startswith("console"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+    _mail = urlsplit(EMAIL_URL)
+    if not _mail.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must name a host, e.g. smtp+tls://user:pw@host:587.")
+    try:
+        _mail_port = _mail.port
+    except ValueError:
+        raise ImproperlyConfigured("EMAIL_URL has a port that is not a number.") from None
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _mail.hostname,
+                "port": _mail_port or {"smtps": 465, "smtp+tls": 587}.get(_mail.scheme, 25),
+                "username": unquote(_mail.username or ""),
+                "password": unquote(_mail.password or ""),
+                "use_tls": _mail.scheme == "smtp+tls",
+                "use_ssl": _mail.scheme == "smtps",
+                "timeout": 20,
+            },
+        }
+    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="IAR Casework <iar@casework.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = 20
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
