@@ -11,7 +11,8 @@ VAR_DIRS := var/mail var/celery/queue var/celery/processed var/media var/cache
 # The example production environment that `make check-deploy` checks (see README).
 PROD_ENV := DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=example-only-0f4c1e9a7b2d8c3e6f5a4b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5 \
-	DJANGO_ALLOWED_HOSTS=casework.example SITE_URL=https://casework.example
+	DJANGO_ALLOWED_HOSTS=casework.example SITE_URL=https://casework.example \
+	EMAIL_URL=smtp+tls://iar:example@smtp.casework.example:587
 
 .PHONY: help run test lint format check-deploy setup bench e2e
 

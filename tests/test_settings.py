@@ -114,3 +114,33 @@ def test_smtp_url_becomes_the_default_mailer():
         timeout=60,
     )
     assert result.stdout.split() == ["mail.example", "465", "True", "False", "iar@x.example"]
+
+
+def test_example_production_environment_passes_the_deploy_checks():
+    import re
+
+    makefile = (ROOT / "Makefile").read_text()
+    block = makefile.split("PROD_ENV :=", 1)[1].split("\n\n", 1)[0]
+    prod_env = dict(re.findall(r"([A-Z_]+)=(\S+)", block))
+    assert prod_env["DJANGO_DEBUG"] == "false"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**CLEAN, **prod_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # And without a mail server, production would silently write mail to files: refused.
+    del prod_env["EMAIL_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**CLEAN, **prod_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr

@@ -1,0 +1,50 @@
+"""What a volunteer does on a phone: log in, see My cases, record an action."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from groups.models import Activity
+
+from ..factories import PASSWORD
+from .conftest import axe_violations, log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_member_records_an_action_on_a_phone(world, live_server, phone):
+    log_in(phone, live_server, world.member_x.email, PASSWORD)
+    phone.wait_for_url(f"{live_server.url}/")
+    assert phone.get_by_role("heading", name="My cases").is_visible()
+    assert axe_violations(phone) == []
+
+    phone.get_by_role("link", name="Record an action").first.click()
+    phone.get_by_label("Letter to the authorities").check()
+    phone.get_by_label("How many letters or signatures?").fill("12")
+    assert axe_violations(phone) == []
+    phone.get_by_role("button", name="Save this action").click()
+
+    assert phone.get_by_text("Saved: 12 × letter to the authorities").is_visible()
+    activity = Activity.objects.get()
+    assert activity.count == 12
+    assert activity.date == timezone.localdate()
+
+
+def test_login_page_and_error_summary_are_accessible(world, live_server, phone):
+    phone.goto(f"{live_server.url}/accounts/login/")
+    assert axe_violations(phone) == []
+    log_in(phone, live_server, world.member_x.email, "wrong-password")
+    assert phone.get_by_text("There is a problem").is_visible()
+    assert phone.get_by_label("Email").input_value() == world.member_x.email
+    assert axe_violations(phone) == []
+
+
+@pytest.mark.parametrize("persona", ["staff", "coordinator_a"])
+def test_staff_and_coordinator_homes_are_accessible(world, live_server, phone, persona):
+    log_in(phone, live_server, getattr(world, persona).email, PASSWORD)
+    phone.wait_for_url(f"{live_server.url}/")
+    assert axe_violations(phone) == []
+    phone.goto(f"{live_server.url}/cases/{world.case_x.reference}/")
+    assert phone.get_by_role("heading", name="Case of X").is_visible()
+    assert axe_violations(phone) == []
