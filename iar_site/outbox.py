@@ -107,7 +107,7 @@ def render(message: OutboundMessage) -> tuple[str, str, str]:
 def _claim(message_id: int) -> OutboundMessage | None:
     with transaction.atomic():
         message = (
-            OutboundMessage.objects.select_for_update(skip_locked=True)
+            OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case")
             .filter(pk=message_id, status=OutboundMessage.Status.QUEUED)
             .first()
