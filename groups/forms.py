@@ -14,7 +14,8 @@ class ActivityForm(forms.Form):
     )
     date = forms.DateField(
         label="When?",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO format: the value a browser date picker reads and sends, whatever the locale.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="For example 3 November 2026",
         error_messages={"invalid": "Enter a real date, for example 03/11/2026."},
     )

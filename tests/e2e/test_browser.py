@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from groups.models import Activity
 
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_member_records_an_action_on_a_phone(world, live_server, phone):
     log_in(phone, live_server, world.member_x.email, PASSWORD)
     phone.wait_for_url(f"{live_server.url}/")
-    assert phone.get_by_role("heading", name="My cases").is_visible()
+    expect(phone.get_by_role("heading", name="My cases")).to_be_visible()
     assert axe_violations(phone) == []
 
     phone.get_by_role("link", name="Record an action").first.click()
@@ -25,7 +26,7 @@ def test_member_records_an_action_on_a_phone(world, live_server, phone):
     assert axe_violations(phone) == []
     phone.get_by_role("button", name="Save this action").click()
 
-    assert phone.get_by_text("Saved: 12 × letter to the authorities").is_visible()
+    expect(phone.get_by_text("Saved: 12 × letter to the authorities")).to_be_visible()
     activity = Activity.objects.get()
     assert activity.count == 12
     assert activity.date == timezone.localdate()
@@ -35,7 +36,7 @@ def test_login_page_and_error_summary_are_accessible(world, live_server, phone):
     phone.goto(f"{live_server.url}/accounts/login/")
     assert axe_violations(phone) == []
     log_in(phone, live_server, world.member_x.email, "wrong-password")
-    assert phone.get_by_text("There is a problem").is_visible()
+    expect(phone.get_by_text("There is a problem")).to_be_visible()
     assert phone.get_by_label("Email").input_value() == world.member_x.email
     assert axe_violations(phone) == []
 
@@ -46,5 +47,5 @@ def test_staff_and_coordinator_homes_are_accessible(world, live_server, phone, p
     phone.wait_for_url(f"{live_server.url}/")
     assert axe_violations(phone) == []
     phone.goto(f"{live_server.url}/cases/{world.case_x.reference}/")
-    assert phone.get_by_role("heading", name="Case of X").is_visible()
+    expect(phone.get_by_role("heading", name="Case of X")).to_be_visible()
     assert axe_violations(phone) == []
