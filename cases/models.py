@@ -266,6 +266,10 @@ class Allocation(models.Model):
     stop_confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the group confirmed it stopped work on a closed case"
     )
+    relinquish_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the group asked to give up the case"
+    )
+    relinquish_reason = models.TextField(blank=True)
     allocated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -339,3 +343,90 @@ class HolderChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation}: {self.from_user} → {self.to_user}"
+
+
+class CaseUpdate(models.Model):
+    """A coordinator's news on a case; publishing it gives every group on the case a notice."""
+
+    class Kind(models.TextChoices):
+        DEVELOPMENT = "development", "Development"
+        TARGETS_CHANGED = "targets_changed", "Targets changed"
+        ACTION_NEEDED = "action_needed", "Action needed"
+        CASE_CLOSED = "case_closed", "Case closed"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DEVELOPMENT)
+    title = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="A small Markdown subset: paragraphs, bold, italics, lists, links"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["case", "status", "published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="case_update_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.title}"
+
+
+def update_attachment_upload_to(instance: CaseUpdateAttachment, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"updates/{instance.update.case_id}/{timezone.now():%Y%m%d%H%M%S%f}.{suffix}"
+
+
+class CaseUpdateAttachment(models.Model):
+    update = models.ForeignKey(CaseUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=update_attachment_upload_to)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["update", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseUpdateNotice(models.Model):
+    """One group's copy of a published update, and whether the group has read and acknowledged it."""
+
+    update = models.ForeignKey(CaseUpdate, on_delete=models.CASCADE, related_name="notices")
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.CASCADE, related_name="update_notices"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "allocation"], name="notice_one_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update} → {self.allocation.group}"

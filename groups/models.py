@@ -74,8 +74,20 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     group = models.ForeignKey(LocalGroup, on_delete=models.CASCADE, related_name="memberships")
+
+    class Notices(models.TextChoices):
+        IMMEDIATE = "immediate", "As they happen"
+        WEEKLY = "weekly", "A weekly digest"
+
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(default=timezone.localdate)
+    notices = models.CharField(
+        "routine notices by email",
+        max_length=10,
+        choices=Notices.choices,
+        default=Notices.IMMEDIATE,
+        help_text="Reminders and stop notices always come at once",
+    )
 
     class Meta:
         ordering = ["group", "user"]
@@ -197,3 +209,44 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.period_start:%Y}–{self.period_end:%Y} on {self.allocation}"
+
+
+class CaseRequest(models.Model):
+    """A group asks IAR for cases ahead of a meeting, as the guide invites them to."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        FULFILLED = "fulfilled", "Fulfilled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    group = models.ForeignKey(LocalGroup, on_delete=models.CASCADE, related_name="case_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    number = models.PositiveSmallIntegerField("how many cases", default=1)
+    meeting_date = models.DateField()
+    preferred_regions = models.ManyToManyField("cases.Region", blank=True, related_name="+")
+    preferred_themes = models.ManyToManyField("cases.Theme", blank=True, related_name="+")
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    response = models.TextField(blank=True, help_text="What IAR sent or allocated")
+
+    class Meta:
+        ordering = ["meeting_date", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=10), name="case_request_1_to_10"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="fulfilled") | Q(fulfilled_at__isnull=False),
+                name="case_request_fulfilled_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.number} case(s) for {self.meeting_date:%d %b %Y}"

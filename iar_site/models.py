@@ -73,6 +73,16 @@ class OutboundMessage(models.Model):
     not_before = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    print_batch = models.ForeignKey(
+        "iar_site.PrintBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    routine = models.BooleanField(
+        default=False, help_text="Routine notices may wait for a member's weekly digest"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -107,3 +117,46 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%H:%M:%S}"
+
+
+class PrintBatch(models.Model):
+    """Postal items printed together: staff download the batch PDF, then mark it posted."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "print batches"
+
+    def __str__(self) -> str:
+        return f"Print batch {self.pk} of {self.created_at:%d %b %Y}"
+
+
+class SavedView(models.Model):
+    """A staff member's named, filtered list (its query string), to come back to in one click."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField(max_length=40, help_text="Which list, e.g. cases or groups")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["list_name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"], name="saved_view_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
