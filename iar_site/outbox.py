@@ -58,8 +58,12 @@ def queue_message(
     case: Any = None,
     recipient_user: Any = None,
     recipient_group: Any = None,
+    routine: bool = False,
 ) -> OutboundMessage:
-    """Queue one message under an idempotency key; queueing the same key again is a no-op."""
+    """Queue one message under an idempotency key; queueing the same key again is a no-op.
+
+    `routine` marks notices that a member may take as a weekly digest; reminders and stop
+    notices are never routine."""
     message, created = OutboundMessage.objects.get_or_create(
         idempotency_key=key,
         defaults={
@@ -72,6 +76,7 @@ def queue_message(
             "case": case,
             "recipient_user": recipient_user,
             "recipient_group": recipient_group,
+            "routine": routine,
         },
     )
     if created and channel == OutboundMessage.Channel.EMAIL:

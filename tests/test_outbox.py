@@ -136,3 +136,23 @@ def test_relay_picks_up_what_was_queued_while_the_broker_was_down(world, monkeyp
     monkeypatch.setattr(tasks.send_message, "delay", lambda pk: sent.append(pk))
     assert tasks.relay_outbox.apply().get() == 1
     assert sent == [message.pk]
+
+
+def test_notify_group_uses_the_groups_channel(world):
+    from iar_site.notify import notify_group
+
+    email_msgs = notify_group(
+        world.group_x, key="t:1", template="invitation", context={}, holder=world.holder_x
+    )
+    assert sorted(m.to_email for m in email_msgs) == sorted(
+        [world.holder_x.email, world.group_x.contact_email]
+    )
+    world.group_y.channel = "post"
+    world.group_y.save()
+    post_msgs = notify_group(world.group_y, key="t:1", template="invitation", context={})
+    assert [(m.channel, m.postal_address) for m in post_msgs] == [
+        ("post", world.group_y.postal_address)
+    ]
+    # The same cause again queues nothing new.
+    notify_group(world.group_x, key="t:1", template="invitation", context={}, holder=world.holder_x)
+    assert OutboundMessage.objects.count() == 3
