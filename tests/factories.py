@@ -85,7 +85,7 @@ class CaseFactory(DjangoModelFactory):
     class Meta:
         model = Case
 
-    reference = factory.Sequence(lambda n: f"IAR-2026-{n:03d}")
+    reference = factory.Sequence(lambda n: f"IAR-T-{n:05d}")
     title = factory.Faker("name")
     kind = Case.Kind.INDIVIDUAL
     country = factory.SubFactory(CountryFactory)

@@ -10,10 +10,6 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-# Playwright's sync API runs an event loop in this thread; the test's own database calls are
-# still synchronous, so Django's async-safety guard is lifted for browser tests only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def browser():
@@ -23,6 +19,9 @@ def browser():
         pytest.skip("needs Chromium at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the test's own database calls are
+    # still synchronous, so Django's async-safety guard is lifted while a browser is open.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -37,6 +36,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
