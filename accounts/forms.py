@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_text_html
 
 from cases.models import Country
 from groups.models import LocalGroup
@@ -10,22 +9,38 @@ from .models import Invitation
 
 
 class InvitationForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
+    # autocomplete off: the browser must not fill in the inviting staff member's own details.
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-control"}),
+        error_messages={"required": "Enter the full name of the person you are inviting."},
+    )
     email = forms.EmailField(
         label="Email address",
-        error_messages={"invalid": "Enter an email address like name@example.org."},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "class": "form-control"}),
+        error_messages={
+            "required": "Enter the email address of the person you are inviting.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
     )
-    role = forms.ChoiceField(label="Role", choices=Invitation.Role.choices)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Invitation.Role.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     group = forms.ModelChoiceField(
         label="Group (for group members and administrators)",
         queryset=LocalGroup.objects.filter(is_active=True),
         required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     countries = forms.ModelMultipleChoiceField(
         label="Countries covered (for coordinators)",
+        help_text="To choose more than one, hold Ctrl (or Cmd on a Mac) as you click.",
         queryset=Country.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "class": "form-select"}),
     )
 
     def clean(self):
@@ -41,15 +56,32 @@ class InvitationForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label="Your name", max_length=150)
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "class": "form-control"}),
+        error_messages={"required": "Enter your name."},
+    )
+    # strip=False: a password is kept exactly as typed, as the login form reads it; stripping
+    # spaces here would save a different password from the one the person types to log in.
     password1 = forms.CharField(
         label="Choose a password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+        # Plain words for AUTH_PASSWORD_VALIDATORS (length 8, not common, not all numbers, not like
+        # the name or email); the validators themselves still decide.
+        help_text=(
+            "At least 8 characters. Not all numbers, not a common password, and not like your "
+            "name or email address. Tip: three or four random words are easy to remember and "
+            "hard to guess."
+        ),
+        error_messages={"required": "Choose a password."},
     )
     password2 = forms.CharField(
         label="Type the password again",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+        error_messages={"required": "Type the password again, to check it."},
     )
 
     def clean(self):

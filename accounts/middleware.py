@@ -5,8 +5,10 @@ from django.shortcuts import redirect
 
 from iar_site.roles import needs_mfa
 
-# Paths a staff member or coordinator may reach before enrolling an authenticator app.
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invitations/")
+# Paths a staff member or coordinator may reach before enrolling an authenticator app: the login,
+# password and MFA pages, static files, the health check and accepting an invitation. Not the rest
+# of /invitations/: inviting people is staff work, which needs MFA like any other.
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invitations/accept/")
 
 
 class RequireMFAMiddleware:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
@@ -118,6 +119,21 @@ def _invitation_link(message) -> dict[str, str]:
     return {"accept_url": f"{settings.SITE_URL}{path}", "expires_at": invitation.expires_at}
 
 
+def _mark_email_verified(user: User) -> None:
+    """The invitation link reached this inbox, so the address is proven. allauth keeps its own list
+    of addresses beside User.email: without this row its account page would say the person has no
+    email address, and password reset would not treat the address as verified."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        address = EmailAddress(user=user, email=user.email)
+    EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+        primary=False
+    )
+    address.verified = True
+    address.primary = True
+    address.save()
+
+
 def accept_invitation(invitation: Invitation, *, full_name: str, password: str) -> User:
     """Create (or reuse) the person's login, give them the invited role, mark it accepted."""
     from coordinators.models import CountryCoordinator
@@ -136,6 +152,7 @@ def accept_invitation(invitation: Invitation, *, full_name: str, password: str) 
         if invitation.role == Invitation.Role.STAFF:
             user.is_staff = True
         user.save()
+        _mark_email_verified(user)
         if invitation.role in (Invitation.Role.GROUP_MEMBER, Invitation.Role.GROUP_ADMIN):
             role = (
                 Membership.Role.ADMIN
