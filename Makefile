@@ -20,6 +20,7 @@ help:
 	@echo "make run           set up and serve the site with demo data, worker and scheduler"
 	@echo "make test          lint, migration check, system check and the whole test suite"
 	@echo "make check-deploy  Django's deployment checks on the example production settings"
+	@echo "make bench         benchmark the main pages under gunicorn on PostgreSQL"
 	@echo "make format        format the code with ruff"
 
 .tools/bin/uv:
@@ -56,6 +57,16 @@ lint:
 format: setup
 	$(PY) ruff format .
 	$(PY) ruff check --fix .
+
+# The benchmark needs PostgreSQL; it builds its own scratch database and appends to the doc.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iar_bench
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SECRET_KEY=bench-only-7d1c5e3f9a8b2c4d6e0f1a3b5c7d9e1f2a4b6c8d0e1f3a5b7c9d \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver EMAIL_URL=console: LOG_LEVEL=WARNING
+bench: setup
+	dropdb --if-exists -h 127.0.0.1 -U postgres iar_bench && createdb -h 127.0.0.1 -U postgres iar_bench
+	$(BENCH_ENV) $(MANAGE) collectstatic --no-input -v 0
+	$(BENCH_ENV) $(MANAGE) bench --output docs/benchmarks.md
 
 check-deploy: setup
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING

@@ -314,7 +314,14 @@ if not DEBUG:
 
 # Programme rules that staff may tune without a code change.
 REPORT_REMINDER_DAYS_BEFORE = _int("REPORT_REMINDER_DAYS_BEFORE", 30)
+REPORT_OVERDUE_REPEAT_DAYS = _int("REPORT_OVERDUE_REPEAT_DAYS", 14, minimum=1)
+REPORT_ESCALATE_COORDINATOR_DAYS = _int("REPORT_ESCALATE_COORDINATOR_DAYS", 30, minimum=1)
+REPORT_ESCALATE_STAFF_DAYS = _int("REPORT_ESCALATE_STAFF_DAYS", 60, minimum=1)
+# A message still "sending" after this long was most likely cut off: staff review it.
+OUTBOX_REVIEW_AFTER_MINUTES = _int("OUTBOX_REVIEW_AFTER_MINUTES", 15, minimum=1)
 COORDINATOR_SILENCE_DAYS = _int("COORDINATOR_SILENCE_DAYS", 182, minimum=1)
+# A trivial view at /bench/trivial, the baseline of `make bench`; never on in production.
+BENCHMARK_VIEWS = _bool("BENCHMARK_VIEWS", False)
 HEARTBEAT_MAX_AGE_SECONDS = _int("HEARTBEAT_MAX_AGE_SECONDS", 180, minimum=10)
 
 LOGGING = {

@@ -75,3 +75,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     down = [name for name, check in checks.items() if not check["ok"]]
     body = {"status": "ok" if not down else "down", "down": down, "checks": checks}
     return JsonResponse(body, status=200 if not down else 503)
+
+
+@login_not_required
+def bench_trivial(request: HttpRequest) -> HttpResponse:
+    """The benchmark's baseline: the same server and middleware, no database work."""
+    return HttpResponse("ok", content_type="text/plain")
