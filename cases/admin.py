@@ -170,6 +170,17 @@ class CaseAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         status = data.get("status")
+        before = self.instance.status if self.instance.pk else Case.Status.DRAFT
+        # Pausing, resuming and stopping end allocations, hold or cancel messages and tell every
+        # group: only the services behind the case's staff page do all of that.
+        moves = {before, status} - {Case.Status.DRAFT, Case.Status.OPEN}
+        if status and status != before and moves:
+            self.add_error(
+                "status",
+                "Pause, resume or stop a case from its staff page (Cases → the case), so that "
+                "every group on it is told.",
+            )
+            return data
         if status == Case.Status.CLOSED:
             if not data.get("closing_reason"):
                 self.add_error("closing_reason", "Choose why the case is closed.")

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
 from groups.models import Activity
 from iar_site import audit, roles
 
+from . import services
+from .forms import HolderForm, OfferResponseForm, RelinquishForm
 from .models import Allocation, Case
 
 
@@ -60,5 +64,122 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "show_summary": show_summary,
         "sees_all_groups": sees_all_groups,
         "record_allocation": own_active[0] if own_active else None,
+        "own_allocations": [] if sees_all_groups else allocations,
+        "is_staff": roles.STAFF in user_roles,
     }
     return render(request, "cases/detail.html", context)
+
+
+def _own_allocation(request: HttpRequest, reference: str, *statuses: str) -> Allocation:
+    """The allocation of one of the user's groups on this case; anything else is not found."""
+    allocation = (
+        Allocation.objects.visible_to(request.user)
+        .filter(
+            case__reference=reference,
+            status__in=statuses,
+            group__memberships__user=request.user,
+        )
+        .select_related("case", "group", "holder")
+        .order_by("group__name")
+        .first()
+    )
+    if allocation is None:
+        raise Http404
+    return allocation
+
+
+def stopped_allocations_for(user) -> QuerySet[Allocation]:
+    """Ended allocations of a stopped case, for the user's groups: they must still reach the page
+    where they confirm they have stopped, although the case is no longer theirs to see."""
+    if not user.is_authenticated or not user.is_active:
+        return Allocation.objects.none()
+    return Allocation.objects.filter(
+        status=Allocation.Status.ENDED,
+        end_reason=Allocation.EndReason.CASE_CLOSED,
+        group__memberships__user=user,
+    )
+
+
+def respond_offer(request: HttpRequest, reference: str) -> HttpResponse:
+    allocation = _own_allocation(request, reference, Allocation.Status.OFFERED)
+    form = OfferResponseForm(request.POST or None, group=allocation.group)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                services.accept_offer(allocation, holder=data["holder"], actor=request.user)
+            else:
+                services.decline_offer(allocation, reason=data["reason"], actor=request.user)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if data["decision"] == "accept":
+                messages.success(
+                    request,
+                    f"Thank you: {allocation.group.name} now works on {allocation.case.reference}, "
+                    f"with {data['holder'].full_name} as casefile holder.",
+                )
+                return redirect("cases:detail", reference=reference)
+            messages.success(request, "Thank you for letting us know. IAR will offer another case.")
+            return redirect("home")
+    return render(request, "cases/respond_offer.html", {"allocation": allocation, "form": form})
+
+
+def change_holder(request: HttpRequest, reference: str) -> HttpResponse:
+    allocation = _own_allocation(request, reference, Allocation.Status.ACTIVE)
+    form = HolderForm(request.POST or None, group=allocation.group, current=allocation.holder)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_holder(
+                allocation, to_user=form.cleaned_data["holder"], actor=request.user
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['holder'].full_name} is now the casefile holder. "
+                "Your coordinator and IAR have been told.",
+            )
+            return redirect("cases:detail", reference=reference)
+    return render(request, "cases/change_holder.html", {"allocation": allocation, "form": form})
+
+
+def relinquish(request: HttpRequest, reference: str) -> HttpResponse:
+    allocation = _own_allocation(request, reference, Allocation.Status.ACTIVE)
+    form = RelinquishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_relinquish(
+                allocation, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "We have your request. IAR will confirm it; until then, the case stays with you.",
+            )
+            return redirect("cases:detail", reference=reference)
+    return render(request, "cases/relinquish.html", {"allocation": allocation, "form": form})
+
+
+def confirm_stop(request: HttpRequest, reference: str) -> HttpResponse:
+    allocation = (
+        stopped_allocations_for(request.user)
+        .filter(case__reference=reference)
+        .select_related("case", "group")
+        .order_by("stop_confirmed_at", "group__name")
+        .first()
+    )
+    if allocation is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.confirm_stop(allocation, actor=request.user)
+        except services.CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Thank you for confirming that your group has stopped.")
+        return redirect("cases:confirm_stop", reference=reference)
+    return render(request, "cases/confirm_stop.html", {"allocation": allocation})

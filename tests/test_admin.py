@@ -479,19 +479,23 @@ def test_opening_a_confidential_case_in_the_admin_is_logged(staff_client, world)
     ).exists()
 
 
-def test_closing_a_case_without_a_reason_is_explained_not_a_crash(staff_client, world):
+def test_stopping_a_case_in_the_admin_is_refused_with_the_way_to_do_it(staff_client, world):
+    # Stopping must end allocations, cancel messages and tell every group: only the staff page
+    # (and its service) does that, so the admin refuses and says where to go.
     url = admin_url(Case, "change", world.case_x.pk)
+    for status in ("closed", "paused"):
+        data = form_data(staff_client.get(url))
+        data.update(status=status, closing_reason="resolved")
+        response = staff_client.post(url, data)
+        assert response.status_code == 200
+        assert "from its staff page" in response.content.decode()
+        world.case_x.refresh_from_db()
+        assert world.case_x.status == "open"
     data = form_data(staff_client.get(url))
-    data.update(status="closed", closing_reason="")
-    response = staff_client.post(url, data)
-    assert response.status_code == 200
-    assert "Choose why the case is closed." in response.content.decode()
-
-    data.update(closing_reason="resolved")
+    data.update(status="draft")
     assert staff_client.post(url, data).status_code == 302
     world.case_x.refresh_from_db()
-    assert world.case_x.status == "closed"
-    assert world.case_x.closed_at is not None
+    assert world.case_x.status == "draft"
 
 
 def test_adding_a_target_through_the_case_is_audited(staff_client, world):

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views_requests, views_staff
+
+app_name = "staff"
+
+urlpatterns = [
+    path("cases/", views_staff.case_list, name="case_list"),
+    path("cases/<str:reference>/", views_staff.case_manage, name="case"),
+    path("cases/<str:reference>/match/", views_staff.match_groups, name="match_groups"),
+    path("cases/<str:reference>/allocate/<int:group_id>/", views_staff.allocate, name="allocate"),
+    path("cases/<str:reference>/stop/", views_staff.stop_case, name="stop_case"),
+    path("cases/<str:reference>/pause/", views_staff.pause_case, name="pause_case"),
+    path("cases/<str:reference>/resume/", views_staff.resume_case, name="resume_case"),
+    path("groups/", views_staff.group_list, name="group_list"),
+    path("groups/<int:pk>/", views_staff.group_detail, name="group"),
+    path("saved-views/", views_staff.save_view, name="save_view"),
+    path("saved-views/<int:pk>/delete/", views_staff.delete_view, name="delete_view"),
+    path("giving-up/", views_staff.relinquish_requests, name="relinquish_requests"),
+    path(
+        "giving-up/<int:allocation_id>/confirm/",
+        views_staff.confirm_relinquish,
+        name="confirm_relinquish",
+    ),
+    path("stopped/", views_staff.stop_confirmations, name="stop_confirmations"),
+    path("case-requests/", views_requests.case_requests, name="case_requests"),
+    path("case-requests/<int:pk>/", views_requests.case_request, name="case_request"),
+]
