@@ -1,29 +1,643 @@
 from __future__ import annotations
 
-from django.db.models import Max, Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from datetime import timedelta
 
-from cases.models import Allocation, Case
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.models import (
+    Allocation,
+    CampaignTarget,
+    Case,
+    CasefileDocument,
+    CaseUpdate,
+    CaseUpdateAttachment,
+    CaseUpdateNotice,
+    HolderChange,
+)
+from cases.querysets import is_staff
+from groups.models import AnnualReport, Membership
+from groups.services import next_report_due
+from iar_site import audit
+
+from . import services
+from .forms import (
+    AcknowledgeReportForm,
+    CasefileForm,
+    RetireTargetForm,
+    TargetForm,
+    UpdateForm,
+)
+from .markdown import render_markdown
+from .querysets import managed_cases, manages
+from .services import CoordinatorError
+
+QUIET_DAYS = 182
+HOLDER_CHANGE_DAYS = 90
+LIST_LIMIT = 50
+
+REPORTED = ("submitted", "acknowledged")
+
+
+def _require_workspace(request: HttpRequest) -> None:
+    user = request.user
+    if not (is_staff(user) or getattr(user, "is_coordinator", False)):
+        raise Http404
+
+
+def _annotated_allocations():
+    """Open allocations with what the coordinator needs about each, in one query for all cases."""
+    unread = CaseUpdateNotice.objects.filter(
+        read_at__isnull=True, update__status=CaseUpdate.Status.PUBLISHED
+    ).select_related("update")
+    return (
+        Allocation.objects.open()
+        .select_related("group", "holder")
+        .annotate(
+            last_action=Max("activities__date"),
+            reports_in=Count(
+                "annual_reports",
+                filter=Q(annual_reports__status__in=REPORTED),
+                distinct=True,
+            ),
+            reports_waiting=Count(
+                "annual_reports", filter=Q(annual_reports__status="submitted"), distinct=True
+            ),
+            reports_acknowledged=Count(
+                "annual_reports", filter=Q(annual_reports__status="acknowledged"), distinct=True
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "update_notices",
+                queryset=unread.order_by("-update__published_at"),
+                to_attr="unread_notices",
+            )
+        )
+        .order_by("group__name")
+    )
+
+
+def _report_state(allocation: Allocation, today) -> None:
+    """Set report_due and report_state on an allocation annotated by _annotated_allocations."""
+    allocation.report_due = next_report_due(allocation.started_on, allocation.reports_in)
+    due = allocation.report_due
+    if allocation.status != Allocation.Status.ACTIVE or due is None:
+        allocation.report_state = ""
+    elif allocation.reports_waiting:
+        allocation.report_state = "received"
+    elif due < today:
+        allocation.report_state = "overdue"
+    elif due <= today + timedelta(days=settings.REPORT_REMINDER_DAYS_BEFORE):
+        allocation.report_state = "due"
+    elif allocation.reports_acknowledged:
+        allocation.report_state = "acknowledged"
+    else:
+        allocation.report_state = "not_due"
+    quiet_since = today - timedelta(days=QUIET_DAYS)
+    allocation.is_quiet = allocation.status == Allocation.Status.ACTIVE and (
+        (allocation.last_action or allocation.started_on or today) < quiet_since
+    )
 
 
 def coordinator_home(request: HttpRequest) -> HttpResponse:
-    """A coordinator's cases by country, with the groups working on each."""
-    allocations = (
-        Allocation.objects.open()
-        .select_related("group", "holder")
-        .annotate(last_action=Max("activities__date"))
-        .order_by("group__name")
-    )
+    """A coordinator's cases by country, with the groups on each and what needs their attention."""
+    _require_workspace(request)
+    user = request.user
+    today = timezone.localdate()
+    mine = managed_cases(user)
     cases = (
-        Case.objects.visible_to(request.user)
-        .exclude(status=Case.Status.DRAFT)
-        .filter(country__coordinators__user=request.user)
+        mine.exclude(status=Case.Status.DRAFT)
         .select_related("country")
-        .prefetch_related(Prefetch("allocations", queryset=allocations, to_attr="open_allocations"))
+        .annotate(
+            drafts=Count("updates", filter=Q(updates__status="draft"), distinct=True),
+            last_update_at=Max("updates__published_at"),
+        )
+        .prefetch_related(
+            Prefetch("allocations", queryset=_annotated_allocations(), to_attr="open_allocations")
+        )
         .order_by("country__name", "status", "reference")
     )
     by_country: dict[str, list[Case]] = {}
     for case in cases:
+        for allocation in case.open_allocations:
+            _report_state(allocation, today)
         by_country.setdefault(case.country.name, []).append(case)
-    return render(request, "coordinators/home.html", {"by_country": by_country})
+    reports_waiting = AnnualReport.objects.filter(
+        status=AnnualReport.Status.SUBMITTED, allocation__case__in=mine
+    ).count()
+    holder_changes = (
+        HolderChange.objects.filter(
+            allocation__case__in=mine,
+            changed_at__gte=timezone.now() - timedelta(days=HOLDER_CHANGE_DAYS),
+        )
+        .select_related("allocation__case", "allocation__group", "from_user", "to_user")
+        .order_by("-changed_at")[:20]
+    )
+    context = {
+        "by_country": by_country,
+        "reports_waiting": reports_waiting,
+        "holder_changes": holder_changes,
+        "holder_change_days": HOLDER_CHANGE_DAYS,
+        "quiet_days": QUIET_DAYS,
+    }
+    return render(request, "coordinators/home.html", context)
+
+
+def _managed_case(request: HttpRequest, reference: str) -> Case:
+    return get_object_or_404(
+        managed_cases(request.user).select_related("country", "coordinator__user"),
+        reference=reference,
+    )
+
+
+def case_workspace(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _managed_case(request, reference)
+    today = timezone.localdate()
+    allocations = list(_annotated_allocations().filter(case=case))
+    for allocation in allocations:
+        _report_state(allocation, today)
+    updates = (
+        case.updates.select_related("author")
+        .annotate(
+            notices_total=Count("notices", distinct=True),
+            notices_read=Count("notices", filter=Q(notices__read_at__isnull=False), distinct=True),
+            notices_acknowledged=Count(
+                "notices", filter=Q(notices__acknowledged_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("status", "-published_at", "-created_at")[:LIST_LIMIT]
+    )
+    targets = case.targets.select_related("replaces", "created_by").order_by(
+        "valid_to", "-valid_from", "-id"
+    )
+    context = {
+        "case": case,
+        "allocations": allocations,
+        "updates": updates,
+        "current_targets": [t for t in targets if t.valid_to is None],
+        "past_targets": [t for t in targets if t.valid_to is not None],
+        "documents": case.documents.select_related("uploaded_by").order_by("-version"),
+    }
+    return render(request, "coordinators/case_workspace.html", context)
+
+
+# ---- Updates --------------------------------------------------------------------------------
+
+
+def _files(request: HttpRequest) -> list:
+    return request.FILES.getlist("attachments")
+
+
+def update_create(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _managed_case(request, reference)
+    form = UpdateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update = services.create_update(
+                case,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                attachments=data["attachments"],
+                actor=request.user,
+            )
+        except CoordinatorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "Draft saved. Check the preview below, then publish it to the groups."
+            )
+            return redirect("coordinators:update_detail", update.pk)
+    return render(
+        request, "coordinators/update_form.html", {"case": case, "form": form, "update": None}
+    )
+
+
+def _visible_update(request: HttpRequest, update_id: int) -> tuple[CaseUpdate, bool]:
+    update = get_object_or_404(
+        CaseUpdate.objects.filter(case__in=Case.objects.visible_to(request.user)).select_related(
+            "case", "case__country", "author"
+        ),
+        pk=update_id,
+    )
+    is_manager = manages(request.user, update.case)
+    if update.status == CaseUpdate.Status.DRAFT and not is_manager:
+        raise Http404
+    return update, is_manager
+
+
+def _managed_draft(request: HttpRequest, update_id: int) -> CaseUpdate:
+    update = get_object_or_404(
+        CaseUpdate.objects.filter(case__in=managed_cases(request.user)).select_related("case"),
+        pk=update_id,
+    )
+    return update
+
+
+def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
+    update = _managed_draft(request, update_id)
+    if update.status != CaseUpdate.Status.DRAFT:
+        messages.info(request, "This update is published and can no longer be changed.")
+        return redirect("coordinators:update_detail", update.pk)
+    initial = {"kind": update.kind, "title": update.title, "body": update.body}
+    form = UpdateForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_update(
+                update,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                attachments=data["attachments"],
+                actor=request.user,
+            )
+        except CoordinatorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("coordinators:update_detail", update.pk)
+    return render(
+        request,
+        "coordinators/update_form.html",
+        {"case": update.case, "form": form, "update": update},
+    )
+
+
+def update_detail(request: HttpRequest, update_id: int) -> HttpResponse:
+    """The update as groups see it; for the coordinator also a preview (draft) or who has read
+    and acknowledged it (published)."""
+    update, is_manager = _visible_update(request, update_id)
+    own_notices = []
+    if update.status == CaseUpdate.Status.PUBLISHED:
+        groups = Membership.objects.filter(user=request.user).values("group_id")
+        own_notices = list(
+            update.notices.filter(allocation__group_id__in=groups).select_related(
+                "allocation__group"
+            )
+        )
+        if any(notice.read_at is None for notice in own_notices):
+            services.mark_update_read(update, actor=request.user)
+            for notice in own_notices:
+                notice.read_at = notice.read_at or timezone.now()
+    notices = []
+    recipients = []
+    if is_manager:
+        if update.status == CaseUpdate.Status.PUBLISHED:
+            notices = update.notices.select_related(
+                "allocation__group", "read_by", "acknowledged_by"
+            ).order_by("allocation__group__name")
+        else:
+            recipients = (
+                Allocation.objects.filter(case=update.case, status=Allocation.Status.ACTIVE)
+                .select_related("group")
+                .order_by("group__name")
+            )
+    context = {
+        "update": update,
+        "case": update.case,
+        "body_html": render_markdown(update.body),
+        "attachments": update.attachments.all(),
+        "is_manager": is_manager,
+        "own_notices": own_notices,
+        "needs_acknowledging": any(n.acknowledged_at is None for n in own_notices),
+        "notices": notices,
+        "recipients": recipients,
+    }
+    return render(request, "coordinators/update_detail.html", context)
+
+
+@require_POST
+def update_publish(request: HttpRequest, update_id: int) -> HttpResponse:
+    update = _managed_draft(request, update_id)
+    if update.status == CaseUpdate.Status.PUBLISHED:
+        messages.info(request, "This update was already published; nothing was sent again.")
+        return redirect("coordinators:update_detail", update.pk)
+    try:
+        count = services.publish_update(update, actor=request.user)
+    except CoordinatorError as exc:
+        messages.error(request, str(exc))
+    else:
+        groups = f"{count} group{'s' if count != 1 else ''}"
+        messages.success(request, f"Published. {groups} will be told about it.")
+    return redirect("coordinators:update_detail", update.pk)
+
+
+@require_POST
+def update_acknowledge(request: HttpRequest, update_id: int) -> HttpResponse:
+    update, _ = _visible_update(request, update_id)
+    try:
+        services.acknowledge_update(update, actor=request.user)
+    except CoordinatorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Thank you. Your coordinator can see your group has read it.")
+    return redirect("coordinators:update_detail", update.pk)
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        CaseUpdateAttachment.objects.filter(update__case__in=managed_cases(request.user)),
+        pk=attachment_id,
+    )
+    try:
+        services.remove_attachment(attachment, actor=request.user)
+    except CoordinatorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Removed {attachment.original_name}.")
+    return redirect("coordinators:update_edit", attachment.update_id)
+
+
+def case_updates(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every published update on a case, for anyone who can see the case."""
+    case = get_object_or_404(Case.objects.visible_to(request.user), reference=reference)
+    groups = Membership.objects.filter(user=request.user).values("group_id")
+    updates = (
+        case.updates.filter(status=CaseUpdate.Status.PUBLISHED)
+        .annotate(
+            unread=Count(
+                "notices",
+                filter=Q(notices__allocation__group_id__in=groups, notices__read_at__isnull=True),
+            )
+        )
+        .order_by("-published_at")
+    )
+    return render(
+        request,
+        "coordinators/case_updates.html",
+        {"case": case, "updates": updates, "is_manager": manages(request.user, case)},
+    )
+
+
+def _private_file(fieldfile, *, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = fieldfile.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = get_object_or_404(
+        CaseUpdateAttachment.objects.filter(
+            update__case__in=Case.objects.visible_to(request.user)
+        ).select_related("update__case"),
+        pk=attachment_id,
+    )
+    case = attachment.update.case
+    if attachment.update.status != CaseUpdate.Status.PUBLISHED and not manages(request.user, case):
+        raise Http404
+    if case.sensitivity == Case.Sensitivity.CONFIDENTIAL:
+        audit.record("case.attachment_downloaded", attachment.update, actor=request.user)
+    return _private_file(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+# ---- Casefile documents ---------------------------------------------------------------------
+
+
+def _may_read_confidential(request: HttpRequest, case: Case) -> bool:
+    if manages(request.user, case):
+        return True
+    return case.allocations.open().filter(holder=request.user).exists()
+
+
+def casefile_history(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user), reference=reference)
+    documents = case.documents.select_related("uploaded_by").order_by("-version")
+    may_download = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or _may_read_confidential(
+        request, case
+    )
+    return render(
+        request,
+        "coordinators/casefile_history.html",
+        {
+            "case": case,
+            "documents": documents,
+            "may_download": may_download,
+            "is_manager": manages(request.user, case),
+        },
+    )
+
+
+def casefile_download(request: HttpRequest, document_id: int) -> FileResponse:
+    document = get_object_or_404(
+        CasefileDocument.objects.filter(case__in=Case.objects.visible_to(request.user))
+        .exclude(file="")
+        .select_related("case"),
+        pk=document_id,
+    )
+    case = document.case
+    if case.sensitivity == Case.Sensitivity.CONFIDENTIAL:
+        if not _may_read_confidential(request, case):
+            raise Http404
+        audit.record("case.casefile_downloaded", document, actor=request.user)
+    extension = document.file.name.rsplit(".", 1)[-1].lower()
+    content_type = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "jpg": "image/jpeg",
+        "png": "image/png",
+    }.get(extension, "application/octet-stream")
+    return _private_file(
+        document.file,
+        filename=f"{case.reference}-casefile-v{document.version}.{extension}",
+        content_type=content_type,
+    )
+
+
+def casefile_upload(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _managed_case(request, reference)
+    form = CasefileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.upload_casefile(
+                case,
+                title=data["title"],
+                notes=data["notes"],
+                upload=data["file"],
+                actor=request.user,
+            )
+        except CoordinatorError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(
+                request, f"Casefile version {document.version} uploaded. Groups see it now."
+            )
+            return redirect("coordinators:case", case.reference)
+    return render(request, "coordinators/casefile_form.html", {"case": case, "form": form})
+
+
+# ---- Campaign targets -----------------------------------------------------------------------
+
+
+def target_add(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _managed_case(request, reference)
+    form = TargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_target(case, data=data, valid_from=data["valid_from"], actor=request.user)
+        except CoordinatorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _targets_message(case))
+            return redirect("coordinators:case", case.reference)
+    return render(
+        request, "coordinators/target_form.html", {"case": case, "form": form, "target": None}
+    )
+
+
+def _targets_message(case: Case) -> str:
+    if case.status == Case.Status.OPEN:
+        return "Target saved. Every group on the case has been told that the targets changed."
+    return (
+        "Target saved. Work on the case is paused, so the 'targets changed' update is kept as a "
+        "draft for you to publish when work resumes."
+    )
+
+
+def _managed_target(request: HttpRequest, target_id: int) -> CampaignTarget:
+    return get_object_or_404(
+        CampaignTarget.objects.filter(case__in=managed_cases(request.user)).select_related("case"),
+        pk=target_id,
+    )
+
+
+def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
+    target = _managed_target(request, target_id)
+    case = target.case
+    if target.valid_to is not None:
+        messages.info(request, "That target was already replaced or retired.")
+        return redirect("coordinators:case", case.reference)
+    initial = {field: getattr(target, field) for field in services.TARGET_FIELDS}
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_target(
+                target, data=data, valid_from=data["valid_from"], actor=request.user
+            )
+        except CoordinatorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _targets_message(case))
+            return redirect("coordinators:case", case.reference)
+    return render(
+        request, "coordinators/target_form.html", {"case": case, "form": form, "target": target}
+    )
+
+
+def target_retire(request: HttpRequest, target_id: int) -> HttpResponse:
+    target = _managed_target(request, target_id)
+    case = target.case
+    if target.valid_to is not None:
+        messages.info(request, "That target was already replaced or retired.")
+        return redirect("coordinators:case", case.reference)
+    form = RetireTargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.retire_target(target, on=form.cleaned_data["on"], actor=request.user)
+        except CoordinatorError as exc:
+            form.add_error("on", str(exc))
+        else:
+            messages.success(request, _targets_message(case))
+            return redirect("coordinators:case", case.reference)
+    return render(
+        request, "coordinators/target_retire.html", {"case": case, "form": form, "target": target}
+    )
+
+
+# ---- Yearly reports -------------------------------------------------------------------------
+
+
+def _inbox_reports(request: HttpRequest):
+    return AnnualReport.objects.visible_to(request.user).filter(
+        allocation__case__in=managed_cases(request.user), status__in=REPORTED
+    )
+
+
+def report_inbox(request: HttpRequest) -> HttpResponse:
+    _require_workspace(request)
+    today = timezone.localdate()
+    reports = _inbox_reports(request).select_related(
+        "allocation__case", "allocation__group", "submitted_by"
+    )
+    waiting = reports.filter(status=AnnualReport.Status.SUBMITTED).order_by("submitted_at")
+    acknowledged = reports.filter(status=AnnualReport.Status.ACKNOWLEDGED).order_by(
+        "-acknowledged_at"
+    )[:20]
+    active = (
+        Allocation.objects.active()
+        .filter(case__in=managed_cases(request.user))
+        .select_related("case", "group", "holder")
+        .annotate(
+            reports_in=Count(
+                "annual_reports", filter=Q(annual_reports__status__in=REPORTED), distinct=True
+            ),
+            reports_waiting=Count(
+                "annual_reports", filter=Q(annual_reports__status="submitted"), distinct=True
+            ),
+        )
+        .order_by("started_on")
+    )
+    overdue = []
+    for allocation in active:
+        allocation.report_due = next_report_due(allocation.started_on, allocation.reports_in)
+        if (
+            not allocation.reports_waiting
+            and allocation.report_due
+            and allocation.report_due < today
+        ):
+            allocation.days_overdue = (today - allocation.report_due).days
+            overdue.append(allocation)
+    overdue.sort(key=lambda a: a.report_due)
+    context = {"waiting": waiting, "acknowledged": acknowledged, "overdue": overdue}
+    return render(request, "coordinators/report_inbox.html", context)
+
+
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = get_object_or_404(
+        _inbox_reports(request).select_related(
+            "allocation__case", "allocation__group", "submitted_by", "acknowledged_by"
+        ),
+        pk=report_id,
+    )
+    form = AcknowledgeReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.acknowledge_report(
+                report, comment=form.cleaned_data["comment"], actor=request.user
+            )
+        except CoordinatorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Acknowledged. {report.allocation.group.name} has been told."
+            )
+            return redirect("coordinators:report_inbox")
+    activities = report.allocation.activities.filter(
+        date__gte=report.period_start, date__lte=report.period_end
+    ).order_by("-date")[:100]
+    return render(
+        request,
+        "coordinators/report_detail.html",
+        {"report": report, "form": form, "activities": activities},
+    )

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coordinators"
+
+urlpatterns = [
+    path("", views.coordinator_home, name="home"),
+    path("cases/<str:reference>/", views.case_workspace, name="case"),
+    path("cases/<str:reference>/updates/", views.case_updates, name="case_updates"),
+    path("cases/<str:reference>/updates/new/", views.update_create, name="update_create"),
+    path("cases/<str:reference>/targets/new/", views.target_add, name="target_add"),
+    path("cases/<str:reference>/casefile/", views.casefile_history, name="casefile_history"),
+    path("cases/<str:reference>/casefile/new/", views.casefile_upload, name="casefile_upload"),
+    path("updates/<int:update_id>/", views.update_detail, name="update_detail"),
+    path("updates/<int:update_id>/edit/", views.update_edit, name="update_edit"),
+    path("updates/<int:update_id>/publish/", views.update_publish, name="update_publish"),
+    path(
+        "updates/<int:update_id>/acknowledge/",
+        views.update_acknowledge,
+        name="update_acknowledge",
+    ),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path(
+        "attachments/<int:attachment_id>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
+    path("casefiles/<int:document_id>/", views.casefile_download, name="casefile_download"),
+    path("targets/<int:target_id>/edit/", views.target_edit, name="target_edit"),
+    path("targets/<int:target_id>/retire/", views.target_retire, name="target_retire"),
+    path("reports/", views.report_inbox, name="report_inbox"),
+    path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
+]
