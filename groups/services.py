@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cases.models import Allocation
+from cases.models import Allocation, Region, Theme
 from iar_site import audit
+from iar_site.notify import notify_user
 
-from .models import Activity, Membership
+from .models import Activity, AnnualReport, LocalGroup, Membership
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,12 +58,7 @@ def record_activity(
             raise GroupError("Only members of the group can record its actions.")
         if allocation.status != Allocation.Status.ACTIVE:
             raise GroupError("This case is no longer active for your group.")
-        if on > timezone.localdate():
-            raise GroupError("The date cannot be in the future.")
-        if on < timezone.localdate() - timedelta(days=366 * 3):
-            raise GroupError("The date must be within the last three years.")
-        if not 1 <= count <= Activity.MAX_COUNT:
-            raise GroupError(f"The number must be between 1 and {Activity.MAX_COUNT:,}.")
+        _check_activity_values(kind, on, count, outcome)
         activity = Activity.objects.create(
             allocation=allocation,
             kind=kind,
@@ -78,3 +76,362 @@ def record_activity(
             changes={"kind": kind, "date": on.isoformat(), "count": count, "outcome": outcome},
         )
     return activity
+
+
+# Members may correct their own entries for this long; after that the log is the group's record.
+EDIT_WINDOW = timedelta(days=30)
+
+
+def _check_activity_values(kind: str, on: date, count: int, outcome: str) -> None:
+    if kind not in Activity.Kind.values:
+        raise GroupError("Choose what you did from the list.")
+    if outcome and outcome not in Activity.Outcome.values:
+        raise GroupError("Choose an outcome from the list.")
+    if on > timezone.localdate():
+        raise GroupError("The date cannot be in the future.")
+    if on < timezone.localdate() - timedelta(days=366 * 3):
+        raise GroupError("The date must be within the last three years.")
+    if not 1 <= count <= Activity.MAX_COUNT:
+        raise GroupError(f"The number must be between 1 and {Activity.MAX_COUNT:,}.")
+
+
+def _lock_own_activity(activity: Activity, actor: User) -> Activity:
+    activity = (
+        Activity.objects.select_for_update()
+        .select_related("allocation")
+        .filter(pk=activity.pk)
+        .first()
+    )
+    if activity is None:
+        raise GroupError("This entry has already been deleted.")
+    if activity.recorded_by_id != actor.pk:
+        raise GroupError("You can only change entries you recorded yourself.")
+    if not Membership.objects.filter(user=actor, group_id=activity.allocation.group_id).exists():
+        raise GroupError("Only members of the group can change its actions.")
+    if activity.allocation.status != Allocation.Status.ACTIVE:
+        raise GroupError("This case is no longer active for your group.")
+    if timezone.now() - activity.created_at > EDIT_WINDOW:
+        raise GroupError(
+            "Entries can only be changed for 30 days after they were recorded. "
+            "If this one is wrong, please tell your country coordinator."
+        )
+    return activity
+
+
+def can_change_activity(activity: Activity, user: User) -> bool:
+    return (
+        activity.recorded_by_id == user.pk and timezone.now() - activity.created_at <= EDIT_WINDOW
+    )
+
+
+def edit_activity(
+    activity: Activity,
+    *,
+    kind: str,
+    on: date,
+    count: int,
+    notes: str = "",
+    outcome: str = "",
+    outcome_notes: str = "",
+    actor: User,
+) -> Activity:
+    """Correct an entry: only its author, only within 30 days of recording it."""
+    with transaction.atomic():
+        activity = _lock_own_activity(activity, actor)
+        _check_activity_values(kind, on, count, outcome)
+        new = {
+            "kind": kind,
+            "date": on,
+            "count": count,
+            "notes": notes,
+            "outcome": outcome,
+            "outcome_notes": outcome_notes,
+        }
+        changes = {}
+        for field, value in new.items():
+            old = getattr(activity, field)
+            if old != value:
+                # Free text is noted as changed, not copied: notes may name people.
+                if field in ("notes", "outcome_notes"):
+                    changes[field] = "changed"
+                else:
+                    changes[field] = [str(old), str(value)]
+                setattr(activity, field, value)
+        if changes:
+            activity.save()
+            audit.record("activity.edited", activity, actor=actor, changes=changes)
+    return activity
+
+
+def delete_activity(activity: Activity, *, actor: User) -> None:
+    """Remove an entry: only its author, only within 30 days of recording it."""
+    with transaction.atomic():
+        activity = _lock_own_activity(activity, actor)
+        audit.record(
+            "activity.deleted",
+            activity,
+            actor=actor,
+            changes={
+                "kind": activity.kind,
+                "date": activity.date.isoformat(),
+                "count": activity.count,
+                "allocation": activity.allocation_id,
+            },
+        )
+        activity.delete()
+
+
+# ---- Yearly reports ---------------------------------------------------------------------------
+
+
+def report_period(started_on: date, index: int) -> tuple[date, date]:
+    """Period `index` (0 = first year) of an allocation: [start + n years, start + n+1 years)."""
+    return add_years(started_on, index), add_years(started_on, index + 1)
+
+
+def report_period_starting(allocation: Allocation, period_start: date) -> tuple[date, date]:
+    """The period beginning on `period_start`, if that is one of the allocation's report periods
+    that has begun; GroupError otherwise."""
+    started = allocation.started_on
+    if started is None:
+        raise GroupError("This case has not started for your group yet.")
+    index = period_start.year - started.year
+    if index < 0:
+        raise GroupError("There is no report for that period.")
+    start, end = report_period(started, index)
+    if start != period_start or start > timezone.localdate():
+        raise GroupError("There is no report for that period.")
+    return start, end
+
+
+def _lock_report_allocation(allocation: Allocation, actor: User) -> Allocation:
+    # Lock the allocation row only: the coordinator is on the nullable side of an outer join.
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("case", "case__coordinator__user", "group")
+        .get(pk=allocation.pk)
+    )
+    if not Membership.objects.filter(user=actor, group_id=allocation.group_id).exists():
+        raise GroupError("Only members of the group can write its reports.")
+    if allocation.status != Allocation.Status.ACTIVE:
+        raise GroupError("This case is no longer active for your group.")
+    return allocation
+
+
+REPORT_FIELDS = ("what_worked", "media_coverage", "plans", "concerns")
+
+
+def save_report_draft(
+    allocation: Allocation,
+    *,
+    period_start: date,
+    what_worked: str = "",
+    media_coverage: str = "",
+    plans: str = "",
+    concerns: str = "",
+    actor: User,
+) -> AnnualReport:
+    """Create or update the draft of a period's report. A submitted report is not changed."""
+    with transaction.atomic():
+        allocation = _lock_report_allocation(allocation, actor)
+        start, end = report_period_starting(allocation, period_start)
+        report, created = AnnualReport.objects.select_for_update().get_or_create(
+            allocation=allocation,
+            period_start=start,
+            defaults={"period_end": end},
+        )
+        if report.status != AnnualReport.Status.DRAFT:
+            raise GroupError("This report has already been sent to the coordinator.")
+        report.what_worked = what_worked
+        report.media_coverage = media_coverage
+        report.plans = plans
+        report.concerns = concerns
+        report.save()
+        audit.record(
+            "report.created" if created else "report.draft_saved",
+            report,
+            actor=actor,
+            changes={"period_start": start.isoformat()},
+        )
+    return report
+
+
+def _report_path(report: AnnualReport) -> str:
+    """The coordinator's page for the report when their workspace has one, else the case."""
+    try:
+        return reverse("coordinators:report_detail", args=[report.pk])
+    except NoReverseMatch:
+        return f"/cases/{report.allocation.case.reference}/"
+
+
+def submit_report(
+    allocation: Allocation,
+    *,
+    period_start: date,
+    what_worked: str = "",
+    media_coverage: str = "",
+    plans: str = "",
+    concerns: str = "",
+    actor: User,
+) -> AnnualReport:
+    """Save and send the report to the case's country coordinator (a reference and a link only)."""
+    with transaction.atomic():
+        report = save_report_draft(
+            allocation,
+            period_start=period_start,
+            what_worked=what_worked,
+            media_coverage=media_coverage,
+            plans=plans,
+            concerns=concerns,
+            actor=actor,
+        )
+        if not any(getattr(report, field).strip() for field in REPORT_FIELDS):
+            raise GroupError("Write at least one of the four parts before sending the report.")
+        report.status = AnnualReport.Status.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = actor
+        report.save(update_fields=["status", "submitted_at", "submitted_by"])
+        audit.record("report.submitted", report, actor=actor)
+        allocation = report.allocation
+        case = allocation.case
+        coordinator = case.coordinator
+        if coordinator is not None:
+            notify_user(
+                coordinator.user,
+                key=f"annual-report-submitted:{report.pk}",
+                template="annual-report-submitted",
+                context={
+                    "reference": case.reference,
+                    "group_name": allocation.group.name,
+                    "period": f"{report.period_start:%d %B %Y} to {report.period_end:%d %B %Y}",
+                    "path": _report_path(report),
+                },
+                case=case,
+            )
+    return report
+
+
+# ---- Group settings ---------------------------------------------------------------------------
+
+
+def is_group_admin(user: User, group: LocalGroup) -> bool:
+    return Membership.objects.filter(
+        user=user, group=group, role=Membership.Role.ADMIN, user__is_active=True
+    ).exists()
+
+
+def _require_admin(group: LocalGroup, actor: User) -> None:
+    if not is_group_admin(actor, group):
+        raise GroupError("Only the group's administrators can change its settings.")
+
+
+SETTINGS_FIELDS = (
+    "channel",
+    "postal_address",
+    "contact_email",
+    "preferred_gender",
+    "preferred_kind",
+    "capacity",
+    "next_meeting",
+)
+
+
+def update_group_settings(
+    group: LocalGroup,
+    *,
+    values: dict[str, Any],
+    regions: Iterable[Region] | None = None,
+    themes: Iterable[Theme] | None = None,
+    actor: User,
+) -> LocalGroup:
+    """Change how the group hears from IAR and what cases it would like."""
+    with transaction.atomic():
+        group = LocalGroup.objects.select_for_update().get(pk=group.pk)
+        _require_admin(group, actor)
+        changes: dict[str, Any] = {}
+        for field in SETTINGS_FIELDS:
+            if field not in values:
+                continue
+            old, new = getattr(group, field), values[field]
+            if old != new:
+                changes[field] = "changed" if field == "postal_address" else [str(old), str(new)]
+                setattr(group, field, new)
+        if group.channel == LocalGroup.Channel.EMAIL and not group.contact_email:
+            raise GroupError("Give a contact email, or choose to hear from us by post.")
+        if not 0 <= group.capacity <= 20:
+            raise GroupError("The number of cases must be between 0 and 20.")
+        group.save()
+        if regions is not None:
+            before = set(group.preferred_regions.values_list("pk", flat=True))
+            group.preferred_regions.set(regions)
+            if before != {r.pk for r in regions}:
+                changes["preferred_regions"] = sorted(r.pk for r in regions)
+        if themes is not None:
+            before = set(group.preferred_themes.values_list("pk", flat=True))
+            group.preferred_themes.set(themes)
+            if before != {t.pk for t in themes}:
+                changes["preferred_themes"] = sorted(t.pk for t in themes)
+        if changes:
+            audit.record("group.settings_changed", group, actor=actor, changes=changes)
+    return group
+
+
+def _other_admins(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(group_id=membership.group_id, role=Membership.Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def change_member_role(membership: Membership, *, role: str, actor: User) -> Membership:
+    if role not in Membership.Role.values:
+        raise GroupError("Choose member or group administrator.")
+    with transaction.atomic():
+        LocalGroup.objects.select_for_update().get(pk=membership.group_id)
+        membership = Membership.objects.select_related("group", "user").get(pk=membership.pk)
+        _require_admin(membership.group, actor)
+        if membership.role == role:
+            return membership
+        if role == Membership.Role.MEMBER and not _other_admins(membership):
+            raise GroupError(
+                "The group needs at least one administrator. Make someone else an "
+                "administrator first."
+            )
+        audit.record(
+            "membership.role_changed",
+            membership,
+            actor=actor,
+            changes={"role": [membership.role, role]},
+        )
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_member(membership: Membership, *, actor: User) -> None:
+    with transaction.atomic():
+        LocalGroup.objects.select_for_update().get(pk=membership.group_id)
+        membership = Membership.objects.select_related("group", "user").get(pk=membership.pk)
+        _require_admin(membership.group, actor)
+        if membership.role == Membership.Role.ADMIN and not _other_admins(membership):
+            raise GroupError(
+                "The group needs at least one administrator. Make someone else an "
+                "administrator first."
+            )
+        if Allocation.objects.filter(
+            group_id=membership.group_id,
+            holder_id=membership.user_id,
+            status__in=Allocation.OPEN_STATUSES,
+        ).exists():
+            raise GroupError(
+                f"{membership.user.full_name} holds a casefile. Ask IAR to name a new casefile "
+                "holder first."
+            )
+        audit.record(
+            "membership.removed",
+            membership,
+            actor=actor,
+            changes={"user": membership.user_id, "group": membership.group_id},
+        )
+        membership.delete()

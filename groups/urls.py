@@ -7,4 +7,43 @@ app_name = "groups"
 urlpatterns = [
     path("my-cases/", views.my_cases, name="my_cases"),
     path("allocations/<int:allocation_id>/record/", views.record_action, name="record_action"),
+    path("actions/<int:activity_id>/edit/", views.edit_action, name="edit_action"),
+    path("actions/<int:activity_id>/delete/", views.delete_action, name="delete_action"),
+    path("cases/<str:reference>/", views.group_case, name="case"),
+    path(
+        "cases/<str:reference>/casefile/<int:version>/",
+        views.casefile_download,
+        name="casefile",
+    ),
+    path("cases/<str:reference>/letters/", views.appeal_letter, name="letters"),
+    path("cases/<str:reference>/labels.pdf", views.address_labels, name="labels"),
+    path("allocations/<int:allocation_id>/reports/", views.reports, name="reports"),
+    path(
+        "allocations/<int:allocation_id>/reports/<str:period_start>/",
+        views.report,
+        name="report",
+    ),
+    path(
+        "allocations/<int:allocation_id>/reports/<str:period_start>/pdf/",
+        views.report_pdf,
+        name="report_pdf",
+    ),
+    path("settings/", views.settings_index, name="settings_index"),
+    path("<int:group_id>/settings/", views.group_settings, name="settings"),
+    path("<int:group_id>/members/invite/", views.invite_member, name="invite_member"),
+    path(
+        "<int:group_id>/members/<int:membership_id>/role/",
+        views.member_role,
+        name="member_role",
+    ),
+    path(
+        "<int:group_id>/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "<int:group_id>/actions.<str:fmt>",
+        views.export_actions,
+        name="export_actions",
+    ),
 ]

@@ -32,7 +32,9 @@ def test_member_records_letters_and_sees_a_plain_confirmation(world, client_for)
         world.member_x,
     )
     html = response.content.decode()
-    assert "Saved: 12 × letter to the authorities" in html
+    today = timezone.localdate()
+    # The case has exactly one current target, so the confirmation names it.
+    assert f"Saved: 12 letters to the Minister of Justice of A, {today.day} {today:%B}" in html
     assert AuditEntry.objects.filter(action="activity.recorded", actor=world.member_x).exists()
 
 

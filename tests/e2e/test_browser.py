@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
-
-from groups.models import Activity
 
 from ..factories import PASSWORD
 from .conftest import axe_violations, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def test_member_records_an_action_on_a_phone(world, live_server, phone):
-    log_in(phone, live_server, world.member_x.email, PASSWORD)
-    phone.wait_for_url(f"{live_server.url}/")
-    expect(phone.get_by_role("heading", name="My cases")).to_be_visible()
-    assert axe_violations(phone) == []
-
-    phone.get_by_role("link", name="Record an action").first.click()
-    phone.get_by_label("Letter to the authorities").check()
-    phone.get_by_label("How many letters or signatures?").fill("12")
-    assert axe_violations(phone) == []
-    phone.get_by_role("button", name="Save this action").click()
-
-    expect(phone.get_by_text("Saved: 12 × letter to the authorities")).to_be_visible()
-    activity = Activity.objects.get()
-    assert activity.count == 12
-    assert activity.date == timezone.localdate()
 
 
 def test_login_page_and_error_summary_are_accessible(world, live_server, phone):
