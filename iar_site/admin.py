@@ -294,3 +294,8 @@ __all__ = [
     "audit_changes",
     "is_iar_staff",
 ]
+
+
+# The outbox's digest fields, shown on the message page (read-only, like the rest of it).
+OutboundMessageAdmin.fields = (*OutboundMessageAdmin.fields, "held_for_digest", "digest")
+OutboundMessageAdmin.list_filter = (*OutboundMessageAdmin.list_filter, "held_for_digest")

@@ -6,6 +6,7 @@ Run exactly one beat process per deployment; see the README's operations section
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iar_site.settings")
 
@@ -16,4 +17,16 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "heartbeat": {"task": "iar_site.tasks.heartbeat", "schedule": 30.0},
     "relay-outbox": {"task": "iar_site.tasks.relay_outbox", "schedule": 60.0},
+    "coordinator-silence-digest": {
+        "task": "coordinators.tasks.send_coordinator_silence_digest",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    "report-reminders": {
+        "task": "iar_site.tasks.sweep_report_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "weekly-digest": {
+        "task": "iar_site.tasks.send_weekly_digests",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
 }

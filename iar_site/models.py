@@ -83,6 +83,18 @@ class OutboundMessage(models.Model):
     routine = models.BooleanField(
         default=False, help_text="Routine notices may wait for a member's weekly digest"
     )
+    held_for_digest = models.BooleanField(
+        default=False,
+        help_text="Waiting for the recipient's weekly digest instead of going out on its own",
+    )
+    digest = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="digested",
+        help_text="The weekly digest email this notice went out in",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -91,6 +103,9 @@ class OutboundMessage(models.Model):
                 fields=["not_before"], condition=Q(status="queued"), name="outbox_queued_due"
             ),
             models.Index(fields=["case", "status"]),
+            models.Index(
+                fields=["claimed_at"], condition=Q(status="sending"), name="outbox_sending_claimed"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,8 +8,11 @@
 A message is claimed with SELECT ... FOR UPDATE SKIP LOCKED and moved to `sending` in its own
 short transaction before anything leaves the building, so two workers never send the same row.
 A row found in `sending` later means a worker died mid-send: it is left for staff to review and
-never resent automatically (resending could send twice). A message about a case that has been
-stopped is cancelled instead of sent.
+never resent automatically (resending could send twice); staff settle it on the review queue
+(/ops/review/) with confirm_message_sent, requeue_message or cancel_message. A message about a case
+that has been stopped is cancelled instead of sent. Postal items wait in the print queue
+(iar_site.printqueue); routine notices to a member who chose the weekly digest wait for it
+(iar_site.digest).
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import audit
 from .models import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 ContextBuilder = Callable[[OutboundMessage], dict[str, Any]]
 _context_builders: dict[str, ContextBuilder] = {}
+
+
+class OutboxError(Exception):
+    """A user-safe reason a message cannot be changed as asked."""
 
 
 def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]:
@@ -64,6 +72,12 @@ def queue_message(
 
     `routine` marks notices that a member may take as a weekly digest; reminders and stop
     notices are never routine."""
+    held = bool(
+        routine
+        and channel == OutboundMessage.Channel.EMAIL
+        and recipient_user is not None
+        and _wants_weekly_digest(recipient_user, recipient_group)
+    )
     message, created = OutboundMessage.objects.get_or_create(
         idempotency_key=key,
         defaults={
@@ -77,17 +91,28 @@ def queue_message(
             "recipient_user": recipient_user,
             "recipient_group": recipient_group,
             "routine": routine,
+            "held_for_digest": held,
         },
     )
-    if created and channel == OutboundMessage.Channel.EMAIL:
+    if created and channel == OutboundMessage.Channel.EMAIL and not held:
         from .tasks import send_message
 
         send_message.delay_on_commit(message.pk)
     return message
 
 
+def _wants_weekly_digest(user: Any, group: Any) -> bool:
+    from groups.models import Membership
+
+    memberships = Membership.objects.filter(user=user, notices=Membership.Notices.WEEKLY)
+    if group is not None:
+        memberships = memberships.filter(group=group)
+    return memberships.exists()
+
+
 def cancel_for_case(case: Any) -> int:
-    """Cancel everything still waiting about a case (used when Amnesty stops work on it)."""
+    """Cancel everything still waiting about a case (used when Amnesty stops work on it):
+    emails, postal items (even in a batch not yet posted) and notices held for a digest."""
     return OutboundMessage.objects.filter(case=case, status=OutboundMessage.Status.QUEUED).update(
         status=OutboundMessage.Status.CANCELLED, last_error="case stopped"
     )
@@ -110,17 +135,27 @@ def render(message: OutboundMessage) -> tuple[str, str, str]:
 
 
 def _claim(message_id: int) -> OutboundMessage | None:
+    # Lock the case before the message, in the same order as stopping a case does (case row,
+    # then its messages): the opposite order deadlocks against a stop in progress.
+    case_id = (
+        OutboundMessage.objects.filter(pk=message_id).values_list("case_id", flat=True).first()
+    )
     with transaction.atomic():
+        case_status = _lock_case_status(case_id) if case_id else None
         message = (
             OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("case")
-            .filter(pk=message_id, status=OutboundMessage.Status.QUEUED)
+            .filter(
+                pk=message_id,
+                status=OutboundMessage.Status.QUEUED,
+                channel=OutboundMessage.Channel.EMAIL,
+                held_for_digest=False,
+            )
             .first()
         )
         if message is None:
             return None
-        if message.case is not None and message.case.status in ("closed", "paused"):
-            if message.case.status == "closed":
+        if case_status in ("closed", "paused"):
+            if case_status == "closed":
                 message.status = OutboundMessage.Status.CANCELLED
                 message.last_error = "case stopped"
                 message.save(update_fields=["status", "last_error"])
@@ -132,6 +167,21 @@ def _claim(message_id: int) -> OutboundMessage | None:
         message.attempts += 1
         message.save(update_fields=["status", "claimed_at", "attempts"])
         return message
+
+
+def _lock_case_status(case_id: int) -> str | None:
+    """The case's status, read under a share lock held until the claim commits.
+
+    Stopping a case updates its row, so it waits for claims in flight, and every claim after
+    the stop commits sees it stopped: nothing is claimed after a stop."""
+    from cases.models import Case
+
+    table = connection.ops.quote_name(Case._meta.db_table)
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{lock}", [case_id])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def deliver(message_id: int) -> str:
@@ -166,14 +216,84 @@ def deliver(message_id: int) -> str:
     return "sent"
 
 
-def due_ids(limit: int = 500) -> list[int]:
+def due_ids(limit: int = 5000) -> list[int]:
     return list(
         OutboundMessage.objects.filter(
             status=OutboundMessage.Status.QUEUED,
             channel=OutboundMessage.Channel.EMAIL,
+            held_for_digest=False,
             not_before__lte=timezone.now(),
         )
         .exclude(case__status="paused")
         .order_by("not_before")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# The review queue: rows a worker left in `sending` (it died, or the mail server hung up
+# mid-send). Nobody can tell from here whether the email left, so a person decides.
+
+
+def review_queue(minutes: int | None = None) -> Any:
+    """Messages stuck in `sending` for longer than `minutes`, oldest first."""
+    minutes = settings.OUTBOX_REVIEW_AFTER_MINUTES if minutes is None else minutes
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    return (
+        OutboundMessage.objects.filter(status=OutboundMessage.Status.SENDING)
+        .filter(claimed_at__lte=cutoff)
+        .select_related("case", "recipient_group")
+        .order_by("claimed_at", "pk")
+    )
+
+
+def _lock_stuck(message_id: int) -> OutboundMessage:
+    message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+    if message is None or message.status != OutboundMessage.Status.SENDING:
+        raise OutboxError(
+            "This message is no longer waiting for review; someone has dealt with it."
+        )
+    return message
+
+
+def confirm_message_sent(message_id: int, *, actor: Any) -> OutboundMessage:
+    """Staff checked that a stuck message did arrive: record it as sent."""
+    with transaction.atomic():
+        message = _lock_stuck(message_id)
+        message.status = OutboundMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.last_error = "confirmed delivered by IAR staff"
+        message.save(update_fields=["status", "sent_at", "last_error"])
+        audit.record("outbox.confirmed_sent", message, actor=actor, changes={"status": "sent"})
+    return message
+
+
+def requeue_message(message_id: int, *, actor: Any) -> OutboundMessage:
+    """Staff checked that a stuck message did not arrive: send it again, once."""
+    with transaction.atomic():
+        message = _lock_stuck(message_id)
+        message.status = OutboundMessage.Status.QUEUED
+        message.not_before = timezone.now()
+        message.last_error = "requeued by IAR staff"
+        message.save(update_fields=["status", "not_before", "last_error"])
+        audit.record("outbox.requeued", message, actor=actor, changes={"status": "queued"})
+        if message.channel == OutboundMessage.Channel.EMAIL:
+            from .tasks import send_message
+
+            send_message.delay_on_commit(message.pk)
+    return message
+
+
+def cancel_message(message_id: int, *, actor: Any) -> OutboundMessage:
+    """Staff stop a stuck or waiting message for good."""
+    with transaction.atomic():
+        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status not in (
+            OutboundMessage.Status.QUEUED,
+            OutboundMessage.Status.SENDING,
+        ):
+            raise OutboxError("This message has already been sent or stopped.")
+        message.status = OutboundMessage.Status.CANCELLED
+        message.last_error = "cancelled by IAR staff"
+        message.save(update_fields=["status", "last_error"])
+        audit.record("outbox.cancelled", message, actor=actor, changes={"status": "cancelled"})
+    return message

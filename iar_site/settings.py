@@ -319,6 +319,8 @@ REPORT_ESCALATE_COORDINATOR_DAYS = _int("REPORT_ESCALATE_COORDINATOR_DAYS", 30, 
 REPORT_ESCALATE_STAFF_DAYS = _int("REPORT_ESCALATE_STAFF_DAYS", 60, minimum=1)
 # A message still "sending" after this long was most likely cut off: staff review it.
 OUTBOX_REVIEW_AFTER_MINUTES = _int("OUTBOX_REVIEW_AFTER_MINUTES", 15, minimum=1)
+# Largest attachment or casefile document accepted, in bytes.
+CASEWORK_UPLOAD_MAX_BYTES = _int("CASEWORK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 COORDINATOR_SILENCE_DAYS = _int("COORDINATOR_SILENCE_DAYS", 182, minimum=1)
 # A trivial view at /bench/trivial, the baseline of `make bench`; never on in production.
 BENCHMARK_VIEWS = _bool("BENCHMARK_VIEWS", False)

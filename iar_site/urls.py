@@ -1,8 +1,9 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, views_ops
 
 # The admin logs in through the site's own login (rate limits and MFA apply there too).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,5 +17,12 @@ urlpatterns = [
     path("invitations/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("groups/", include("groups.urls")),
+    path("staff/", include("cases.urls_staff")),
+    path("coordinator/", include("coordinators.urls")),
     path("admin/", admin.site.urls),
+    path("ops/", include("iar_site.urls_ops")),
+    path("account/notices/", views_ops.my_notices, name="my_notices"),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("bench/trivial", views.bench_trivial))
