@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.models import Allocation, Case
 from cases.querysets import OPEN
+from coordinators.querysets import silent_cases
 from groups.models import LocalGroup
 
 HOME_LIST_LIMIT = 25
@@ -35,7 +37,11 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         .select_related("case", "group")
         .order_by("started_on")
     )
+    silent = silent_cases()
     context = {
+        "silent_cases": silent[:HOME_LIST_LIMIT],
+        "silent_total": silent.count(),
+        "silence_days": settings.COORDINATOR_SILENCE_DAYS,
         "cases_needing": cases_needing[:HOME_LIST_LIMIT],
         "cases_needing_total": cases_needing.count(),
         "groups_waiting": groups_waiting[:HOME_LIST_LIMIT],
