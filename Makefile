@@ -6,7 +6,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := $(UV) run --frozen
 MANAGE := $(PY) python manage.py
-VAR_DIRS := var/mail var/celery/queue var/celery/processed var/media var/cache
+VAR_DIRS := var/mail var/celery/queue var/celery/processed var/celery/control var/media var/cache
 
 # The example production environment that `make check-deploy` checks (see README).
 PROD_ENV := DJANGO_DEBUG=false \
