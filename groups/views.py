@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import AccountError, invite_person
 from cases.models import Allocation, Case, CaseUpdateNotice
-from cases.views import can_read_confidential
+from cases.views import can_read_confidential, stopped_allocations_for
 from iar_site import audit
 
 from . import letters
@@ -100,7 +100,18 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     for allocation in cards:
         allocation.last_action = last_actions.get(allocation.pk)
     groups = LocalGroup.objects.filter(memberships__user=request.user).order_by("name")
-    return render(request, "groups/my_cases.html", {"allocations": cards, "groups": groups})
+    # Stopped cases whose stop the group has not yet confirmed: the one thing still to do on them.
+    stopped = (
+        stopped_allocations_for(request.user)
+        .filter(stop_confirmed_at__isnull=True)
+        .select_related("case", "group")
+        .order_by("-ended_on")
+    )
+    return render(
+        request,
+        "groups/my_cases.html",
+        {"allocations": cards, "groups": groups, "stopped": stopped},
+    )
 
 
 # ---- Recording an action, in three steps --------------------------------------------------------

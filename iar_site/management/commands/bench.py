@@ -205,10 +205,10 @@ class Command(BaseCommand):
         }
         # Pages of other parts are measured when they exist.
         for name, url_name, args in [
-            ("staff: case list", "cases_staff:case_list", []),
+            ("staff: case list", "staff:case_list", []),
             (
                 "staff: groups ranked for a case",
-                "cases_staff:case_match",
+                "staff:match_groups",
                 [allocation.case.reference],
             ),
         ]:

@@ -1,0 +1,37 @@
+"""My cases puts the group's pending decisions first: an offer to answer, a stop to confirm."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from cases.services import stop_case
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_offer_has_its_answer_button_on_the_card(world, client_for):
+    case = f.CaseFactory(country=world.country_a, title="Offered case")
+    f.AllocationFactory(case=case, group=world.group_x, status="offered", started_on=None)
+    html = client_for("member_x").get("/").content.decode()
+    assert "Accept or decline this case" in html
+    assert f"/cases/{case.reference}/offer/" in html
+
+
+def test_a_stopped_case_asks_the_group_to_confirm_until_it_has(world, client_for):
+    stop_case(world.case_x, reason="ethical_concern", actor=world.staff)
+    client = client_for("member_x")
+    html = client.get("/").content.decode()
+    assert f"Amnesty has stopped work on case {world.case_x.reference}" in html
+    assert f"/cases/{world.case_x.reference}/confirm-stop/" in html
+    assert "Case of X" not in html  # the stopped case's name is not repeated
+
+    allocation = world.allocation_x
+    allocation.refresh_from_db()
+    allocation.stop_confirmed_at = timezone.now()
+    allocation.save()
+    assert "Amnesty has stopped work" not in client.get("/").content.decode()
+    # Another group never sees it.
+    assert "Amnesty has stopped work" not in client_for("member_y").get("/").content.decode()
