@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from coordinators.models import CountryCoordinator
+from coordinators.uploads import UploadRejected, check_upload
 from groups.models import Membership
 from iar_site import audit
 from iar_site.admin import (
@@ -33,30 +34,15 @@ from .models import (
     Theme,
 )
 
-MAX_CASEFILE_BYTES = 20 * 1024 * 1024
-# Casefiles are sent on to groups: only documents, recognised by their first bytes, not their name.
-CASEFILE_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "docx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-}
-
 
 def validate_casefile(upload) -> None:
+    """The same content checks as the coordinators' casefile upload (one allowlist, one limit)."""
     if not isinstance(upload, UploadedFile):
         return  # no new file: none, the stored one unchanged, or cleared
-    suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    allowed = ", ".join(f".{s}" for s in CASEFILE_SIGNATURES)
-    if suffix not in CASEFILE_SIGNATURES:
-        raise forms.ValidationError(f"Upload the casefile as one of {allowed}.")
-    if upload.size > MAX_CASEFILE_BYTES:
-        raise forms.ValidationError("The casefile must be 20 MB or smaller.")
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(CASEFILE_SIGNATURES[suffix]):
-        raise forms.ValidationError(
-            f"This file is not a real .{suffix} document. Save it again as {allowed} and upload it."
-        )
+    try:
+        check_upload(upload)
+    except UploadRejected as exc:
+        raise forms.ValidationError(str(exc)) from None
 
 
 class CasefileDocumentForm(forms.ModelForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_tables2 as tables
 import tablib
 from django.http import HttpResponse
@@ -11,20 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from groups.models import LocalGroup
+from iar_site.exports import spreadsheet_safe
 
 from .models import Case
 
-# A cell starting with one of these is read as a formula by spreadsheet programs; a leading
-# quote keeps it text (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@")
-
 ATTRS = {"class": "table table-sm align-middle"}
-
-
-def escape_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class CaseTable(tables.Table):
@@ -105,7 +94,7 @@ def export_page(table: tables.Table, fmt: str, filename: str) -> HttpResponse:
     columns = [column for column in table.columns if column.visible]
     dataset = tablib.Dataset(headers=[str(column.header) for column in columns])
     for row in table.page.object_list if hasattr(table, "page") else table.rows:
-        dataset.append([escape_cell(row.get_cell_value(column.name)) for column in columns])
+        dataset.append([spreadsheet_safe(row.get_cell_value(column.name)) for column in columns])
     if fmt == "xlsx":
         response = HttpResponse(
             dataset.export("xlsx"),

@@ -20,6 +20,7 @@ from accounts.services import AccountError, invite_person
 from cases.models import Allocation, Case, CaseUpdateNotice
 from cases.views import can_read_confidential, stopped_allocations_for
 from iar_site import audit
+from iar_site.exports import spreadsheet_safe
 
 from . import letters
 from .forms import (
@@ -655,16 +656,6 @@ def member_remove(request: HttpRequest, group_id: int, membership_id: int) -> Ht
 
 
 # ---- Export of the group's action log -----------------------------------------------------------
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 EXPORT_HEADERS = [
     "Date",
