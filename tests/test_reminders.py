@@ -99,7 +99,7 @@ def test_no_reminder_once_the_report_is_in_or_for_stopped_work(world):
         period_start=world.allocation_x.started_on,
         period_end=TODAY,
         status=AnnualReport.Status.SUBMITTED,
-        submitted_at=TODAY,
+        submitted_at=timezone.now(),
     )
     sweep_report_reminders(TODAY)
     assert keys() == []
