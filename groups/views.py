@@ -53,6 +53,8 @@ from .services import (
 
 UPDATES_TEMPLATE = "coordinators/_case_updates.html"
 
+TIMELINE_LENGTH = 20  # actions shown on a group's case page before 'Show all'
+
 
 def _member_allocations(user):
     """Allocations of the user's own groups, as the scoping rules let them see."""
@@ -357,7 +359,11 @@ def group_case(request: HttpRequest, reference: str) -> HttpResponse:
     )
     if case.sensitivity == Case.Sensitivity.CONFIDENTIAL and show_summary:
         audit.record("case.viewed_confidential", case, actor=request.user)
-    activities = list(allocation.activities.select_related("recorded_by").order_by("-date", "-id"))
+    # A phone page stays short: the latest actions, the rest on request (and in the export).
+    show_all = request.GET.get("actions") == "all"
+    timeline = allocation.activities.select_related("recorded_by").order_by("-date", "-id")
+    total_activities = timeline.count()
+    activities = list(timeline if show_all else timeline[:TIMELINE_LENGTH])
     for activity in activities:
         activity.changeable = can_change_activity(activity, request.user)
     notices = list(
@@ -373,6 +379,7 @@ def group_case(request: HttpRequest, reference: str) -> HttpResponse:
         "targets": list(case.current_targets()),
         "documents": list(case.documents.all().order_by("-version")),
         "activities": activities,
+        "total_activities": total_activities,
         "notices": notices,
         "unread_count": sum(1 for n in notices if n.read_at is None),
         "updates_template": UPDATES_TEMPLATE if _updates_template_exists() else None,

@@ -35,3 +35,15 @@ def test_a_stopped_case_asks_the_group_to_confirm_until_it_has(world, client_for
     assert "Amnesty has stopped work" not in client.get("/").content.decode()
     # Another group never sees it.
     assert "Amnesty has stopped work" not in client_for("member_y").get("/").content.decode()
+
+
+def test_the_case_page_shows_the_latest_actions_and_all_on_request(world, client_for):
+    f.ActivityFactory.create_batch(25, allocation=world.allocation_x, kind="stall")
+    client = client_for("member_x")
+    url = f"/groups/cases/{world.case_x.reference}/"
+    short = client.get(url).content.decode()
+    assert short.count("Stall") == 20
+    assert "Show all 25 actions" in short
+    full = client.get(url + "?actions=all").content.decode()
+    assert full.count("Stall") == 25
+    assert "Show all" not in full
