@@ -867,3 +867,39 @@ GROUP_ALLOCATION_END_NOTES = {
     "withdrawn": "Withdrawn by IAR when the case was reorganised.",
     "declined": "The group felt unable to take on a case in this country.",
 }
+
+
+# Coordinators' updates: (kind, title, body in the site's small Markdown subset). Fictional.
+UPDATE_TEXTS = [
+    (
+        "development",
+        "Trial postponed again",
+        "The hearing set for this month has been **postponed** without a new date.\n\n"
+        "Please keep writing: letters asking for a fair and prompt trial matter most now.",
+    ),
+    (
+        "development",
+        "Family able to visit",
+        "Relatives were allowed a short visit for the first time in months. They report that "
+        "letters from groups in the UK are being passed on and were *much appreciated*.",
+    ),
+    (
+        "action_needed",
+        "Write before the review hearing",
+        "A review hearing is expected within weeks. Please send appeals to the current targets "
+        "now, and post a short solidarity message if your group has not done so this year.",
+    ),
+    (
+        "action_needed",
+        "Concern for health in detention",
+        "We have reports of poor health and no access to a doctor of choice. Please write "
+        "urgently asking for independent medical care:\n\n- to the Minister of Justice\n"
+        "- to the prison director",
+    ),
+    (
+        "development",
+        "Quieter period: keep the case visible",
+        "There is little news this month. Stalls and local media work help keep the case in "
+        "the public eye; see the casefile for ideas.",
+    ),
+]

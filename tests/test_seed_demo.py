@@ -196,3 +196,16 @@ def test_second_run_adds_nothing(seeded):
     assert "nothing added" in output
     assert PASSWORD in output and SECRET in output
     assert model_counts() == before
+
+
+def test_coordinators_updates_reach_only_groups_active_when_published(seeded):
+    from cases.models import CaseUpdate, CaseUpdateNotice
+
+    assert CaseUpdate.objects.filter(status="published").count() >= 30
+    for notice in CaseUpdateNotice.objects.select_related("update", "allocation"):
+        assert notice.allocation.started_on <= notice.update.published_at.date()
+        assert notice.update.case_id == notice.allocation.case_id
+    unread = CaseUpdateNotice.objects.filter(
+        allocation__holder__email="holder@demo.example", read_at__isnull=True
+    )
+    assert unread.exists()  # the demo holder sees how unread news looks

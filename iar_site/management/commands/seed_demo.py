@@ -37,6 +37,8 @@ from cases.models import (
     Case,
     CasefileDocument,
     CasePerson,
+    CaseUpdate,
+    CaseUpdateNotice,
     Country,
     Gender,
     HolderChange,
@@ -173,6 +175,7 @@ class Seeder:
         self.allocations()
         self.activities()
         self.reports()
+        self.updates()
         self.verify()
         return dict(self.created)
 
@@ -1060,6 +1063,65 @@ class Seeder:
         self.bulk(AnnualReport, rows)
 
     # Checks --------------------------------------------------------------------------------
+
+    def updates(self) -> None:
+        """Coordinators' published updates on most cases with groups, each group's notice of
+        them, and whether the group has read and acknowledged it. A random stream of its own
+        keeps every row before this step as it was."""
+        rng = Random(SEED + 1)
+        by_case: dict[int, list[AllocationPlan]] = defaultdict(list)
+        for plan in self.plans:
+            if plan.obj.status == Allocation.Status.ACTIVE:
+                by_case[plan.spec.obj.pk].append(plan)
+        updates, notice_plans = [], []
+        for plans in by_case.values():
+            case = plans[0].spec.obj
+            if case.coordinator is None or rng.random() < 0.25:
+                continue
+            start = max(min(p.obj.started_on for p in plans), self.today - timedelta(days=330))
+            for _ in range(rng.randint(1, 3)):
+                kind, title, body = rng.choice(d.UPDATE_TEXTS)
+                published = self.at(self.between(start, self.yesterday))
+                update = CaseUpdate(
+                    case=case,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    status=CaseUpdate.Status.PUBLISHED,
+                    author=case.coordinator.user,
+                    created_at=published - timedelta(hours=2),
+                    published_at=published,
+                )
+                updates.append(update)
+                notice_plans.append((update, plans))
+        self.bulk(CaseUpdate, updates)
+        notices = []
+        for update, plans in notice_plans:
+            for plan in plans:
+                if plan.obj.started_on > update.published_at.date():
+                    continue
+                notice = CaseUpdateNotice(
+                    update=update, allocation=plan.obj, created_at=update.published_at
+                )
+                readers = self.holder_candidates(plan.group)
+                if readers and rng.random() < 0.6:
+                    reader = plan.obj.holder or rng.choice(readers)
+                    read = min(
+                        update.published_at + timedelta(days=rng.randint(0, 20)),
+                        self.at(self.yesterday),
+                    )
+                    notice.read_at, notice.read_by = read, reader
+                    if rng.random() < 0.5:
+                        notice.acknowledged_at, notice.acknowledged_by = read, reader
+                notices.append(notice)
+        # The demo holder's group has the newest update on one of its cases still to read, so
+        # a newcomer sees how unread news looks.
+        own = [n for n in notices if n.allocation.holder is self.holder]
+        if own:
+            newest = max(own, key=lambda n: n.created_at)
+            newest.read_at = newest.read_by = newest.acknowledged_at = None
+            newest.acknowledged_by = None
+        self.bulk(CaseUpdateNotice, notices)
 
     def verify(self) -> None:
         """The promises the demo logins make, checked against the database, not the plan."""
