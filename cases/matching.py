@@ -49,6 +49,17 @@ WEIGHTS: dict[str, int] = {
 MAX_SPARE_PLACES = 3
 MAX_WAITING_MONTHS = 12
 NEVER_AGAIN = (Allocation.EndReason.RELINQUISHED, Allocation.EndReason.WITHDRAWN)
+# What scoring and the ranking page read of a group: loading only these keeps ranking thousands
+# of groups quick (addresses and notes are long and unused here).
+RANKED_GROUP_FIELDS = (
+    "id",
+    "name",
+    "town",
+    "channel",
+    "capacity",
+    "preferred_gender",
+    "preferred_kind",
+)
 
 LABELS = {
     "region": "Region preferred",
@@ -135,7 +146,7 @@ def rank_groups_for_case(case: Case, groups: QuerySet[LocalGroup] | None = None)
     genders = set(CasePerson.objects.filter(case=case).values_list("gender", flat=True))
     region_through = LocalGroup.preferred_regions.through
     theme_through = LocalGroup.preferred_themes.through
-    queryset = candidate_groups(case)
+    queryset = candidate_groups(case).only(*RANKED_GROUP_FIELDS)
     if groups is not None:
         queryset = queryset.filter(pk__in=groups.values("pk"))
     queryset = queryset.annotate(

@@ -281,6 +281,14 @@ class Allocation(models.Model):
         indexes = [
             models.Index(fields=["status", "case"]),
             models.Index(fields=["group", "status"]),
+            # Counting a group's open allocations (ranking thousands of groups) and finding its
+            # newest one: without these the planner scans the (case, group) unique index.
+            models.Index(
+                fields=["group"],
+                condition=Q(status__in=["offered", "active"]),
+                name="allocation_open_by_group",
+            ),
+            models.Index(fields=["group", "-offered_at"], name="allocation_group_newest"),
         ]
         constraints = [
             models.UniqueConstraint(

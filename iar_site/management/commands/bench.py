@@ -66,7 +66,7 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=5000)
         parser.add_argument("--activities", type=int, default=100_000)
         parser.add_argument("--requests", type=int, default=200, help="per page")
-        parser.add_argument("--concurrency", type=int, default=4)
+        parser.add_argument("--concurrency", type=int, default=2)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument("--output", default="", help="append a Markdown section here")
 
