@@ -392,15 +392,12 @@ def group_case(request: HttpRequest, reference: str) -> HttpResponse:
 
 def casefile_download(request: HttpRequest, reference: str, version: int) -> FileResponse:
     allocation = _own_case_allocation(request, reference)
-    document = get_object_or_404(allocation.case.documents, version=version)
-    if not document.file:
-        raise Http404("No file")
-    suffix = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"casefile-{allocation.case.reference}-v{document.version}.{suffix}",
-    )
+    document = get_object_or_404(allocation.case.documents.exclude(file=""), version=version)
+    # One download path for casefiles: the coordinators' view holds the confidentiality rule
+    # (holder, coordinator and staff only), the audit of confidential downloads and the headers.
+    from coordinators.views import casefile_download as checked_download
+
+    return checked_download(request, document.pk)
 
 
 # ---- Letters and labels -------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def test_page_shows_targets_coordinator_documents_updates_and_timeline(world, cl
     assert "Other group&#x27;s note" not in html and "Other group's note" not in html
     download = client_for("member_x").get(f"/groups/cases/{case.reference}/casefile/2/")
     assert download.status_code == 200
-    assert "casefile-IAR-2026-101-v2.pdf" in download["Content-Disposition"]
+    assert "IAR-2026-101-casefile-v2.pdf" in download["Content-Disposition"]
     assert (
         client_for("member_y").get(f"/groups/cases/{case.reference}/casefile/2/").status_code == 404
     )

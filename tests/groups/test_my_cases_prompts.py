@@ -47,3 +47,18 @@ def test_the_case_page_shows_the_latest_actions_and_all_on_request(world, client
     full = client.get(url + "?actions=all").content.decode()
     assert full.count("Stall") == 25
     assert "Show all" not in full
+
+
+def test_a_confidential_casefile_downloads_only_for_the_holder(world, client_for, settings):
+    from django.core.files.base import ContentFile
+
+    from cases.models import CasefileDocument
+
+    document = CasefileDocument(case=world.case_confidential_x, version=1, title="Casefile")
+    document.file.save("casefile.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    url = f"/groups/cases/{world.case_confidential_x.reference}/casefile/1/"
+    assert client_for("member_x").get(url).status_code == 404
+    response = client_for("holder_x").get(url)
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert client_for("member_y").get(url).status_code == 404
