@@ -56,3 +56,16 @@ class AllocationQuerySet(models.QuerySet):
 
     def active(self) -> AllocationQuerySet:
         return self.filter(status="active")
+
+
+def may_read_confidential(user: User, case) -> bool:
+    """A confidential case's narrative, people and casefile are for IAR staff, the coordinators
+    of its country and the casefile holders of the groups working on it now: nobody else, even
+    in those groups. The one rule every page and download asks."""
+    if is_staff(user):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if case.country.coordinators.filter(user=user).exists():
+        return True
+    return case.allocations.filter(status__in=OPEN, holder=user).exists()

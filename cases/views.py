@@ -11,16 +11,7 @@ from iar_site import audit, roles
 from . import services
 from .forms import HolderForm, OfferResponseForm, RelinquishForm
 from .models import Allocation, Case
-
-
-def can_read_confidential(user, case: Case, allocations: list[Allocation]) -> bool:
-    """A confidential summary is for staff, the case's coordinators and the casefile holders."""
-    user_roles = roles.roles_of(user)
-    if roles.STAFF in user_roles:
-        return True
-    if case.country.coordinators.filter(user=user).exists():
-        return True
-    return any(a.holder_id == user.pk and a.is_open for a in allocations)
+from .querysets import may_read_confidential
 
 
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -40,8 +31,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         allocations = allocations.filter(group__memberships__user=user)
     allocations = list(allocations.select_related("group", "holder").order_by("group__name"))
 
-    show_summary = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or can_read_confidential(
-        user, case, allocations
+    show_summary = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
+        user, case
     )
     if case.sensitivity == Case.Sensitivity.CONFIDENTIAL and show_summary:
         audit.record("case.viewed_confidential", case, actor=user)

@@ -20,7 +20,7 @@ from cases.models import (
     CaseUpdateNotice,
     HolderChange,
 )
-from cases.querysets import is_staff
+from cases.querysets import is_staff, may_read_confidential
 from groups.models import AnnualReport, Membership
 from groups.services import next_report_due
 from iar_site import audit
@@ -412,17 +412,11 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 # ---- Casefile documents ---------------------------------------------------------------------
 
 
-def _may_read_confidential(request: HttpRequest, case: Case) -> bool:
-    if manages(request.user, case):
-        return True
-    return case.allocations.open().filter(holder=request.user).exists()
-
-
 def casefile_history(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user), reference=reference)
     documents = case.documents.select_related("uploaded_by").order_by("-version")
-    may_download = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or _may_read_confidential(
-        request, case
+    may_download = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
+        request.user, case
     )
     return render(
         request,
@@ -445,7 +439,7 @@ def casefile_download(request: HttpRequest, document_id: int) -> FileResponse:
     )
     case = document.case
     if case.sensitivity == Case.Sensitivity.CONFIDENTIAL:
-        if not _may_read_confidential(request, case):
+        if not may_read_confidential(request.user, case):
             raise Http404
         audit.record("case.casefile_downloaded", document, actor=request.user)
     extension = document.file.name.rsplit(".", 1)[-1].lower()

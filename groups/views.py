@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import AccountError, invite_person
 from cases.models import Allocation, Case, CaseUpdateNotice
-from cases.views import can_read_confidential, stopped_allocations_for
+from cases.querysets import may_read_confidential
+from cases.views import stopped_allocations_for
 from iar_site import audit
 from iar_site.exports import spreadsheet_safe
 
@@ -354,8 +355,8 @@ def group_case(request: HttpRequest, reference: str) -> HttpResponse:
     """Our work on this case: what to send where, the casefile, news, and what we did."""
     allocation = _own_case_allocation(request, reference)
     case = allocation.case
-    show_summary = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or can_read_confidential(
-        request.user, case, [allocation]
+    show_summary = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
+        request.user, case
     )
     if case.sensitivity == Case.Sensitivity.CONFIDENTIAL and show_summary:
         audit.record("case.viewed_confidential", case, actor=request.user)
@@ -416,8 +417,8 @@ def appeal_letter(request: HttpRequest, reference: str) -> HttpResponse:
     context: dict = {"case": case, "allocation": allocation}
     if allocation.status != Allocation.Status.ACTIVE or case.status != Case.Status.OPEN:
         return render(request, "groups/letters.html", {**context, "blocked": True})
-    may_see_text = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or can_read_confidential(
-        request.user, case, [allocation]
+    may_see_text = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
+        request.user, case
     )
     first = targets.first()
     if request.method == "POST":
