@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -56,6 +56,17 @@ class AllocationQuerySet(models.QuerySet):
 
     def active(self) -> AllocationQuerySet:
         return self.filter(status="active")
+
+    def with_reports_in(self) -> AllocationQuerySet:
+        """Annotate `reports_in`: yearly reports sent (submitted or acknowledged), from which
+        groups.services.next_report_due gives the next due date."""
+        return self.annotate(
+            reports_in=Count(
+                "annual_reports",
+                filter=Q(annual_reports__status__in=("submitted", "acknowledged")),
+                distinct=True,
+            )
+        )
 
 
 def may_read_confidential(user: User, case) -> bool:

@@ -58,13 +58,9 @@ def _annotated_allocations():
     return (
         Allocation.objects.open()
         .select_related("group", "holder")
+        .with_reports_in()
         .annotate(
             last_action=Max("activities__date"),
-            reports_in=Count(
-                "annual_reports",
-                filter=Q(annual_reports__status__in=REPORTED),
-                distinct=True,
-            ),
             reports_waiting=Count(
                 "annual_reports", filter=Q(annual_reports__status="submitted"), distinct=True
             ),
@@ -582,10 +578,8 @@ def report_inbox(request: HttpRequest) -> HttpResponse:
         Allocation.objects.active()
         .filter(case__in=managed_cases(request.user))
         .select_related("case", "group", "holder")
+        .with_reports_in()
         .annotate(
-            reports_in=Count(
-                "annual_reports", filter=Q(annual_reports__status__in=REPORTED), distinct=True
-            ),
             reports_waiting=Count(
                 "annual_reports", filter=Q(annual_reports__status="submitted"), distinct=True
             ),

@@ -69,13 +69,9 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         _member_allocations(request.user)
         .open()
         .select_related("case", "case__country", "group", "holder")
+        .with_reports_in()
         .annotate(
             last_action_on=Max("activities__date"),
-            reports_in=Count(
-                "annual_reports",
-                filter=Q(annual_reports__status__in=["submitted", "acknowledged"]),
-                distinct=True,
-            ),
             unread_updates=Count(
                 "update_notices",
                 filter=Q(update_notices__read_at__isnull=True),

@@ -47,6 +47,7 @@ from cases.models import (
 )
 from coordinators.models import CountryCoordinator
 from groups.models import Activity, AnnualReport, LocalGroup, Membership
+from groups.services import add_years
 from iar_site import audit
 from iar_site import demo_data as d
 from iar_site.models import AuditEntry
@@ -64,13 +65,6 @@ PRONOUNS = {
     "male": {"they": "he", "them": "him", "their": "his"},
     "plural": {"they": "they", "them": "them", "their": "their"},
 }
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
 
 
 def ascii_slug(text: str, sep: str = ".") -> str:
