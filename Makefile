@@ -8,10 +8,16 @@ PY := $(UV) run --frozen
 MANAGE := $(PY) python manage.py
 VAR_DIRS := var/mail var/celery/queue var/celery/processed var/celery/control var/media var/cache
 
+# The settings default to production, where a forgotten variable stops the start. Everything
+# make runs is development (debug on, a throwaway secret key, SQLite, mail to files) unless
+# DJANGO_ENV is already set; check-deploy and bench say production explicitly below.
+export DJANGO_ENV ?= development
+
 # The example production environment that `make check-deploy` checks (see README).
-PROD_ENV := DJANGO_DEBUG=false \
+PROD_ENV := DJANGO_ENV=production DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=example-only-0f4c1e9a7b2d8c3e6f5a4b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5 \
 	DJANGO_ALLOWED_HOSTS=casework.example SITE_URL=https://casework.example \
+	ALLAUTH_TRUSTED_PROXY_COUNT=1 \
 	EMAIL_URL=smtp+tls://iar:example@smtp.casework.example:587
 
 .PHONY: help run test lint format check-deploy setup bench e2e
@@ -60,9 +66,12 @@ format: setup
 
 # The benchmark needs PostgreSQL; it builds its own scratch database and appends to the doc.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iar_bench
-BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
+# gunicorn is reached directly, with no proxy in front: ALLAUTH_TRUSTED_PROXY_COUNT=0.
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_ENV=production DJANGO_DEBUG=false \
+	DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SECRET_KEY=bench-only-7d1c5e3f9a8b2c4d6e0f1a3b5c7d9e1f2a4b6c8d0e1f3a5b7c9d \
-	DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver EMAIL_URL=console: LOG_LEVEL=WARNING
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver SITE_URL=http://127.0.0.1 \
+	ALLAUTH_TRUSTED_PROXY_COUNT=0 EMAIL_URL=console: LOG_LEVEL=WARNING
 bench: setup
 	dropdb --if-exists -h 127.0.0.1 -U postgres iar_bench && createdb -h 127.0.0.1 -U postgres iar_bench
 	$(BENCH_ENV) $(MANAGE) collectstatic --no-input -v 0

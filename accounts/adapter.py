@@ -1,3 +1,5 @@
+import ipaddress
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
@@ -22,6 +24,27 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # No open sign-up: people join through an invitation from IAR staff.
         return False
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The "key" of the login_failed rate limit: the account *and* the visitor's address.
+
+        allauth keys it by the account alone, so five wrong passwords typed anywhere would lock
+        the real person out too, and anyone knowing a staff address could keep them out. Keyed
+        by both, wrong passwords slow down only the address they come from; the per-address
+        limit still bounds guessing across accounts. IPv6 addresses count by their /64, as
+        allauth's own per-address limits do."""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{_network(self.get_client_ip(request))}"
+
+
+def _network(ip: str) -> str:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
 
 
 class MFAAdapter(DefaultMFAAdapter):

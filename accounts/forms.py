@@ -6,6 +6,7 @@ from cases.models import Country
 from groups.models import LocalGroup
 
 from .models import Invitation
+from .validators import validate_person_name
 
 
 class InvitationForm(forms.Form):
@@ -13,6 +14,7 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=150,
+        validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-control"}),
         error_messages={"required": "Enter the full name of the person you are inviting."},
     )
@@ -59,6 +61,7 @@ class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(
         label="Your name",
         max_length=150,
+        validators=[validate_person_name],
         widget=forms.TextInput(attrs={"autocomplete": "name", "class": "form-control"}),
         error_messages={"required": "Enter your name."},
     )
@@ -93,3 +96,7 @@ class AcceptInvitationForm(forms.Form):
         ):
             self.add_error("password2", "The two passwords are different. Type them again.")
         return data
+
+
+class JoinWithExistingLoginForm(forms.Form):
+    """Joining with the login one already has: nothing to fill in, the button is the consent."""

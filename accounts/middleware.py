@@ -29,3 +29,20 @@ class RequireMFAMiddleware:
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a proxy: pages, PDFs, exports.
+
+    A response that already says how it may be cached (a view's own Cache-Control) is left as it
+    is. Static files never reach here: WhiteNoise answers them earlier."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

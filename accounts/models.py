@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .validators import validate_person_name
+
 
 class EmailUserManager(UserManager):
     """Users log in by email; there is no username."""
@@ -40,7 +42,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_person_name])
     phone = models.CharField(max_length=40, blank=True)
 
     USERNAME_FIELD = "email"
@@ -78,8 +80,9 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """Staff invite a person into a group or as a coordinator; the link lets them set a password.
 
-    The link carries a signed invitation id, made when the email is sent: no working link is
-    stored anywhere, so a copy of the database cannot be used to take over an account.
+    The link carries a random token made when the email is sent; only its SHA-256 hash is stored,
+    so a copy of the database holds no working link. Each sending makes a new token, so only the
+    newest email's link works. The link works once (accepted_at), until expires_at.
     """
 
     class Role(models.TextChoices):
@@ -89,7 +92,7 @@ class Invitation(models.Model):
         STAFF = "staff", "IAR staff"
 
     email = models.EmailField()
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_person_name])
     role = models.CharField(max_length=20, choices=Role.choices)
     group = models.ForeignKey(
         "groups.LocalGroup",
@@ -113,6 +116,14 @@ class Invitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the token in the newest invitation email; the token is not stored",
+    )
 
     objects = InvitationQuerySet.as_manager()
 

@@ -8,8 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from .forms import AcceptInvitationForm, InvitationForm
-from .services import AccountError, accept_invitation, invitation_from_token, invite_person
+from .forms import AcceptInvitationForm, InvitationForm, JoinWithExistingLoginForm
+from .services import (
+    AccountError,
+    accept_invitation,
+    existing_login,
+    invitation_from_token,
+    invite_person,
+)
 
 
 def invite(request: HttpRequest) -> HttpResponse:
@@ -30,8 +36,12 @@ def invite(request: HttpRequest) -> HttpResponse:
         except AccountError as exc:
             form.add_error(None, str(exc))
         else:
+            # The email is queued in the outbox with the invitation, in one transaction; it has
+            # not left yet, so the page does not say it was sent.
             messages.success(
-                request, f"Invitation sent to {invitation.email}. The link works for 14 days."
+                request,
+                f"The invitation to {invitation.email} is queued and will be emailed shortly. "
+                "The link works for 14 days.",
             )
             return redirect("accounts:invite")
     return render(request, "accounts/invite.html", {"form": form})
@@ -44,6 +54,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_from_token(token)
     except AccountError as exc:
         return render(request, "accounts/invitation_invalid.html", {"reason": str(exc)}, status=404)
+    existing = existing_login(invitation)
+    if existing is not None:
+        return _accept_with_existing_login(request, invitation, existing)
     form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,4 +75,31 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             return perform_login(request, user, redirect_url="/")
     return render(
         request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
+    )
+
+
+def _accept_with_existing_login(request, invitation, existing) -> HttpResponse:
+    """The address already has a login: the person logs in as themselves to join. Nothing here
+    sets a password, so an invitation cannot be used to take over a login."""
+    logged_in_as_invited = request.user.is_authenticated and request.user.pk == existing.pk
+    form = JoinWithExistingLoginForm(request.POST if request.method == "POST" else None)
+    if logged_in_as_invited and request.method == "POST" and form.is_valid():
+        try:
+            accept_invitation(invitation, logged_in_as=request.user)
+        except AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            joined = invitation.group.name if invitation.group else "IAR Casework"
+            messages.success(
+                request, f"You have joined {joined} as {invitation.get_role_display().lower()}."
+            )
+            return redirect("/")
+    return render(
+        request,
+        "accounts/accept_invitation_existing.html",
+        {
+            "form": form,
+            "invitation": invitation,
+            "logged_in_as_invited": logged_in_as_invited,
+        },
     )

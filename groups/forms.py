@@ -5,6 +5,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from accounts.validators import validate_person_name
+
 from .models import Activity, LocalGroup, Membership
 
 
@@ -253,7 +255,10 @@ class GroupSettingsForm(BootstrapMixin, forms.ModelForm):
 
 class InviteMemberForm(BootstrapMixin, forms.Form):
     full_name = forms.CharField(
-        label="Their full name", max_length=150, error_messages={"required": "Enter their name."}
+        label="Their full name",
+        max_length=150,
+        validators=[validate_person_name],
+        error_messages={"required": "Enter their name."},
     )
     email = forms.EmailField(
         label="Their email address",

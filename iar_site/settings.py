@@ -1,13 +1,20 @@
 """Settings for IAR Casework, read from the environment in this one module.
 
-With no environment at all the site runs for development: SQLite under var/, a Celery broker on
-the filesystem under var/celery/, email written to files under var/mail/. DATABASE_URL switches to
-PostgreSQL and REDIS_URL to Redis (broker, results and cache). A bad value stops the start with an
-ImproperlyConfigured message naming the variable; nothing is written to disk here.
+DJANGO_ENV says where the site runs: `production` (the default) or `development`. In production
+every variable that matters must be set (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, SITE_URL, the
+proxy settings) and debug cannot be on, so a forgotten variable stops the start instead of running
+with a development default. The Makefile and the test settings set DJANGO_ENV=development, so
+`make run` and `make test` need no environment: SQLite under var/, a Celery broker on the
+filesystem under var/celery/, email written to files under var/mail/, debug on and a throwaway
+secret key. DATABASE_URL switches to PostgreSQL and REDIS_URL to Redis (broker, results and
+cache). A bad value stops the start with an ImproperlyConfigured message naming the variable;
+nothing is written to disk here.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -54,16 +61,39 @@ def _url(name: str, default: str, schemes: set[str]) -> str:
     return value
 
 
-DEBUG = _bool("DJANGO_DEBUG", True)
+DJANGO_ENV = env.str("DJANGO_ENV", default="production").strip().lower()
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be development or production, not {DJANGO_ENV!r}.")
+DEVELOPMENT = DJANGO_ENV == "development"
+_IN_DEVELOPMENT = "On a development machine set DJANGO_ENV=development (make run and make test do)."
+
+DEBUG = _bool("DJANGO_DEBUG", DEVELOPMENT)
+if DEBUG and not DEVELOPMENT:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is on but DJANGO_ENV is production: debug pages show settings and code to "
+        f"anyone. Set DJANGO_DEBUG=false. {_IN_DEVELOPMENT}"
+    )
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production-0123456789abcdef"  # noqa: S105
-elif not DEBUG and len(SECRET_KEY) < 50:
+    if not DEVELOPMENT:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set in production: at least 50 random characters. "
+            + _IN_DEVELOPMENT
+        )
+    # A new key at every start: nothing signed with it outlives the process (logins included).
+    SECRET_KEY = secrets.token_urlsafe(50)
+elif not DEVELOPMENT and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
 
+
+def _required_in_production(name: str) -> None:
+    if not DEVELOPMENT and not env.str(name, default=""):
+        raise ImproperlyConfigured(f"{name} must be set in production. {_IN_DEVELOPMENT}")
+
+
+_required_in_production("DJANGO_ALLOWED_HOSTS")
+_required_in_production("SITE_URL")
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
@@ -96,11 +126,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iar_site.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateResponsesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -253,12 +285,36 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# Login limits count per visitor address. Failed logins: 20 in 5 minutes from one address, and
+# 5 in 5 minutes for one account from one address (accounts.adapter adds the address to the key):
+# wrong passwords slow down where they come from, never lock the person out everywhere.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "20/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "request_login_code": "5/5m/ip,3/5m/key",
     "reset_password": "5/m/ip,3/5m/key",
 }
+# Behind the TLS proxy every request comes from the proxy's address, so the visitor's address must
+# be read from what the proxy adds: ALLAUTH_TRUSTED_PROXY_COUNT proxies that each append to
+# X-Forwarded-For, or one header the proxy sets itself (ALLAUTH_TRUSTED_CLIENT_IP_HEADER, which
+# allauth then prefers). Otherwise one visitor's failed logins would lock out everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = _int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and not re.fullmatch(
+    r"[A-Za-z0-9-]+", ALLAUTH_TRUSTED_CLIENT_IP_HEADER
+):
+    raise ImproperlyConfigured(
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER must be a header name such as X-Real-IP, not "
+        f"{ALLAUTH_TRUSTED_CLIENT_IP_HEADER!r}."
+    )
+if not DEVELOPMENT and not (
+    env.str("ALLAUTH_TRUSTED_PROXY_COUNT", default="") or ALLAUTH_TRUSTED_CLIENT_IP_HEADER
+):
+    raise ImproperlyConfigured(
+        "ALLAUTH_TRUSTED_PROXY_COUNT must be set in production: the number of proxies in front "
+        "of the site that append to X-Forwarded-For (1 behind one TLS proxy; 0 only when "
+        "nothing is in front), or set ALLAUTH_TRUSTED_CLIENT_IP_HEADER. " + _IN_DEVELOPMENT
+    )
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IAR Casework] "
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -323,6 +379,8 @@ OUTBOX_REVIEW_AFTER_MINUTES = _int("OUTBOX_REVIEW_AFTER_MINUTES", 15, minimum=1)
 # Largest attachment or casefile document accepted, in bytes.
 CASEWORK_UPLOAD_MAX_BYTES = _int("CASEWORK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 COORDINATOR_SILENCE_DAYS = _int("COORDINATOR_SILENCE_DAYS", 182, minimum=1)
+# Invitations one person may send in any hour (a stolen login cannot mail out hundreds).
+INVITATIONS_PER_HOUR = _int("INVITATIONS_PER_HOUR", 20, minimum=1)
 # A trivial view at /bench/trivial, the baseline of `make bench`; never on in production.
 BENCHMARK_VIEWS = _bool("BENCHMARK_VIEWS", False)
 HEARTBEAT_MAX_AGE_SECONDS = _int("HEARTBEAT_MAX_AGE_SECONDS", 180, minimum=10)

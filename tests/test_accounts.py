@@ -6,8 +6,10 @@ arrives, and that nobody gets in who should not.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -17,6 +19,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.adapter import MFAAdapter
 from accounts.models import Invitation, User
@@ -174,6 +177,92 @@ def test_after_five_failed_logins_even_the_right_password_is_refused(client, wor
     response = client.post(LOGIN, {"login": "member.x@example.org", "password": f.PASSWORD})
 
     assert response.status_code == 200
+    assert b"too many tries to log in" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+# Behind the TLS proxy: every request reaches the site from the proxy's address, 10.0.0.2, and the
+# proxy appends the visitor's address to X-Forwarded-For.
+PROXY = "10.0.0.2"
+
+
+def from_visitor(address: str, spoofed: str = "") -> dict[str, str]:
+    forwarded = f"{spoofed}, {address}" if spoofed else address
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded}
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_person_out(behind_one_proxy, world):
+    # Someone who knows a member's address tries passwords for it, from their own machine.
+    attacker = Client()
+    for _attempt in range(8):
+        attacker.post(
+            LOGIN,
+            {"login": "member.x@example.org", "password": "guess"},
+            **from_visitor("203.0.113.9"),
+        )
+    refused = attacker.post(
+        LOGIN,
+        {"login": "member.x@example.org", "password": f.PASSWORD},
+        **from_visitor("203.0.113.9"),
+    )
+    assert b"too many tries to log in" in refused.content
+
+    member = Client()
+    response = member.post(
+        LOGIN,
+        {"login": "member.x@example.org", "password": f.PASSWORD},
+        **from_visitor("198.51.100.7"),
+    )
+
+    assert response.status_code == 302
+    assert logged_in_user(member) == world.member_x
+
+
+def test_one_visitor_behind_the_proxy_cannot_lock_out_everyone(behind_one_proxy, world):
+    noisy = Client()
+    for attempt in range(25):
+        noisy.post(
+            LOGIN,
+            {"login": f"nobody{attempt}@example.org", "password": "guess"},
+            **from_visitor("203.0.113.9"),
+        )
+    still_noisy = noisy.post(
+        LOGIN, {"login": "staff@example.org", "password": f.PASSWORD}, **from_visitor("203.0.113.9")
+    )
+    assert b"too many tries to log in" in still_noisy.content
+
+    staff = Client()
+    response = staff.post(
+        LOGIN,
+        {"login": "staff@example.org", "password": f.PASSWORD},
+        **from_visitor("198.51.100.7"),
+    )
+
+    assert response.status_code == 302
+    assert logged_in_user(staff) == world.staff
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_limit(behind_one_proxy, world):
+    # The visitor adds their own X-Forwarded-For entry; only the one the proxy appended counts.
+    client = Client()
+    for attempt in range(5):
+        client.post(
+            LOGIN,
+            {"login": "member.x@example.org", "password": "guess"},
+            **from_visitor("203.0.113.9", spoofed=f"192.0.2.{attempt}"),
+        )
+
+    response = client.post(
+        LOGIN,
+        {"login": "member.x@example.org", "password": f.PASSWORD},
+        **from_visitor("203.0.113.9", spoofed="192.0.2.200"),
+    )
+
     assert b"too many tries to log in" in response.content
     assert "_auth_user_id" not in client.session
 
@@ -445,6 +534,341 @@ def test_invitation_email_is_sent_once_with_text_and_html(
 
     assert outbox.deliver(message.pk) == "skipped"
     assert len(mail.outbox) == 1
+
+
+def token_of(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_the_link_is_random_and_only_its_hash_is_kept(client_for, world):
+    staff = client_for("staff")
+    first = invite(
+        staff,
+        full_name="Ria Random",
+        email="ria@example.org",
+        role="group_member",
+        group=world.group_x.pk,
+    )
+    second = invite(
+        staff,
+        full_name="Sid Second",
+        email="sid@example.org",
+        role="group_member",
+        group=world.group_x.pk,
+    )
+    token = token_of(accept_path(first))
+    other = token_of(accept_path(second))
+
+    assert len(token) >= 43 and token != other
+    invitation = Invitation.objects.get(email="ria@example.org")
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    # The working link is nowhere in the database: not on the invitation, not in the outbox.
+    stored = [str(v) for v in Invitation.objects.values_list(flat=False)]
+    stored += [str(v) for v in OutboundMessage.objects.values_list(flat=False)]
+    assert not any(token in row for row in stored)
+
+
+def test_only_the_newest_emails_link_works(client_for, world):
+    message = invite(
+        client_for("staff"),
+        full_name="Nell Newest",
+        email="nell@example.org",
+        role="group_member",
+        group=world.group_x.pk,
+    )
+    older = accept_path(message)
+    newer = accept_path(message)  # the email sent again, e.g. after a failed attempt
+
+    stale = Client().get(older)
+    assert stale.status_code == 404
+    assert b"use the link in the newest" in stale.content
+    assert Client().get(newer).status_code == 200
+
+
+def test_an_invitation_never_sets_the_password_of_an_existing_login(client_for, world):
+    message = invite(
+        client_for("staff"),
+        full_name="Max Member",
+        email="member.x@example.org",
+        role="group_member",
+        group=world.group_y.pk,
+    )
+    path = accept_path(message)
+
+    # Someone else with the link (a forwarded email, a shared inbox) tries to take over the login.
+    visitor = Client()
+    page = visitor.get(path)
+    assert page.status_code == 200
+    assert b"You already have a login for IAR Casework" in page.content
+    assert b'name="password1"' not in page.content
+    visitor.post(
+        path, {"full_name": "Taken Over", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    )
+
+    world.member_x.refresh_from_db()
+    assert world.member_x.check_password(f.PASSWORD)
+    assert world.member_x.full_name == "Max Member"
+    assert "_auth_user_id" not in visitor.session
+    assert not Membership.objects.filter(user=world.member_x, group=world.group_y).exists()
+    assert Invitation.objects.get(email="member.x@example.org").is_pending
+
+    # The person themselves logs in with their own password, comes back and joins.
+    member = client_for("member_x")
+    assert b">Join</button>" in member.get(path).content
+    joined = member.post(path, {})
+
+    assert joined.status_code == 302
+    assert Membership.objects.filter(user=world.member_x, group=world.group_y).exists()
+    world.member_x.refresh_from_db()
+    assert world.member_x.check_password(f.PASSWORD)
+    assert not Invitation.objects.get(email="member.x@example.org").is_pending
+
+
+def test_the_login_page_brings_an_existing_member_back_to_the_invitation(client_for, world):
+    message = invite(
+        client_for("staff"),
+        full_name="Max Member",
+        email="member.x@example.org",
+        role="group_member",
+        group=world.group_y.pk,
+    )
+    path = accept_path(message)
+    visitor = Client()
+    page = visitor.get(path).content.decode()
+    login_link = re.search(r'href="(/accounts/login/\?next=[^"]+)"', page).group(1)
+
+    response = visitor.post(
+        login_link, {"login": "member.x@example.org", "password": f.PASSWORD, "next": path}
+    )
+
+    assert response["Location"] == path
+
+
+def test_someone_logged_in_as_another_person_cannot_accept_for_an_existing_login(client_for, world):
+    message = invite(
+        client_for("staff"),
+        full_name="Max Member",
+        email="member.x@example.org",
+        role="group_member",
+        group=world.group_y.pk,
+    )
+    path = accept_path(message)
+    other = client_for("member_y")
+
+    page = other.get(path)
+    other.post(path, {})
+
+    assert b"but you are logged in as member.y@example.org" in page.content
+    assert b">Join</button>" not in page.content
+    assert not Membership.objects.filter(user=world.member_x, group=world.group_y).exists()
+    assert Invitation.objects.get(email="member.x@example.org").is_pending
+
+
+@pytest.fixture
+def group_admin(world):
+    Membership.objects.filter(user=world.holder_x, group=world.group_x).update(
+        role=Membership.Role.ADMIN
+    )
+    return world.holder_x
+
+
+@pytest.mark.parametrize("address", ["staff@example.org", "Coord.A@example.org"])
+def test_a_group_administrator_cannot_invite_staff_or_a_coordinator(
+    client_for, world, group_admin, address
+):
+    response = client_for("holder_x").post(
+        f"/groups/{world.group_x.pk}/members/invite/",
+        {"full_name": "Some One", "email": address, "role": "group_member"},
+    )
+
+    assert response.status_code == 200
+    assert "You cannot invite this email address" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert not OutboundMessage.objects.filter(template="invitation").exists()
+
+
+def test_a_group_administrator_may_invite_a_member_of_another_group(client_for, world, group_admin):
+    response = client_for("holder_x").post(
+        f"/groups/{world.group_x.pk}/members/invite/",
+        {"full_name": "Yara Member", "email": "member.y@example.org", "role": "group_member"},
+    )
+
+    assert response.status_code == 302
+    assert Invitation.objects.get().email == "member.y@example.org"
+
+
+def test_invitations_are_limited_per_person_per_hour(settings, client_for, world):
+    settings.INVITATIONS_PER_HOUR = 2
+    staff = client_for("staff")
+    start = timezone.now()
+
+    def data(n: int) -> dict:
+        return {
+            "full_name": f"Person Number{'s' * n}",
+            "email": f"person.{n}@example.org",
+            "role": "group_member",
+            "group": world.group_x.pk,
+        }
+
+    with time_machine.travel(start, tick=False):
+        assert staff.post(INVITE, data(1)).status_code == 302
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        assert staff.post(INVITE, data(2)).status_code == 302
+        refused = staff.post(INVITE, data(3))
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "There is a problem" in html
+    assert "You have sent 2 invitations in the last hour, the most allowed." in html
+    assert 'value="person.3@example.org"' in html
+    assert not Invitation.objects.filter(email="person.3@example.org").exists()
+    assert OutboundMessage.objects.filter(template="invitation").count() == 2
+
+    # Another inviter is not held back, and an hour after the first the next one goes.
+    other_staff = Client()
+    other_staff.force_login(f.StaffFactory())
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        assert other_staff.post(INVITE, data(4)).status_code == 302
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        assert staff.post(INVITE, data(3)).status_code == 302
+
+
+# ---- Names that emails can be addressed to -----------------------------------------------------
+
+UNUSABLE_NAMES = [
+    ("Nia\nNewcomer", "Write the name on one line"),
+    ("Nia\r\nNewcomer", "Write the name on one line"),
+    ("Nia\u2028Newcomer", "Write the name on one line"),
+    ("Nia\tNewcomer", "Write the name on one line"),
+    ("Nia\u202eremocweN", "Write the name on one line"),
+    ("Nia <someone@elsewhere.example>", "not an email address"),
+    ("Newcomer, Nia", "Leave out ,"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), UNUSABLE_NAMES)
+def test_staff_invite_form_refuses_a_name_no_email_can_be_addressed_to(
+    client_for, world, name, message
+):
+    response = client_for("staff").post(
+        INVITE,
+        {
+            "full_name": name,
+            "email": "nia@example.org",
+            "role": "group_member",
+            "group": world.group_x.pk,
+        },
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="#id_full_name">' in html
+    assert 'id="id_full_name_error"' in html and message in html
+    assert "is queued" not in html
+    assert not Invitation.objects.exists()
+    assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "message"), UNUSABLE_NAMES)
+def test_group_invite_form_refuses_a_name_no_email_can_be_addressed_to(
+    client_for, world, group_admin, name, message
+):
+    response = client_for("holder_x").post(
+        f"/groups/{world.group_x.pk}/members/invite/",
+        {"full_name": name, "email": "nia@example.org", "role": "group_member"},
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_new_member_cannot_choose_a_name_with_a_line_break(client_for, world):
+    message = invite(
+        client_for("staff"),
+        full_name="Nia Newcomer",
+        email="nia@example.org",
+        role="group_member",
+        group=world.group_x.pk,
+    )
+
+    response = Client().post(
+        accept_path(message),
+        {"full_name": "Nia\nNewcomer", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert 'id="id_full_name_error"' in response.content.decode()
+    assert not User.objects.filter(email="nia@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Siobhán O'Brien",
+        "Zoë Müller-Lüdenscheidt",
+        "José María Pérez",
+        'Anne "Nan" Smith',
+        "李小龍",
+        "Nguyễn Thị Minh Khai",
+        "ناصر الحسيني",
+    ],
+)
+def test_every_name_the_form_takes_reaches_the_mail_server(
+    settings, client_for, world, django_capture_on_commit_callbacks, name
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("staff").post(
+            INVITE,
+            {
+                "full_name": name,
+                "email": "named@example.org",
+                "role": "group_member",
+                "group": world.group_x.pk,
+            },
+        )
+
+    assert response.status_code == 302
+    message = OutboundMessage.objects.get(template="invitation")
+    assert message.status == OutboundMessage.Status.SENT, message.last_error
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].message()["To"].addresses[0].addr_spec == "named@example.org"
+
+
+def test_the_page_says_queued_not_sent(client_for, world):
+    response = client_for("staff").post(
+        INVITE,
+        {
+            "full_name": "Quin Queued",
+            "email": "quin@example.org",
+            "role": "group_member",
+            "group": world.group_x.pk,
+        },
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "The invitation to quin@example.org is queued and will be emailed shortly." in html
+    assert OutboundMessage.objects.get(template="invitation").status == "queued"
+
+
+def test_staff_cannot_save_a_line_break_in_a_persons_name_in_the_admin(client_for, world):
+    from .test_admin import admin_url, form_data
+
+    client = client_for("staff")
+    url = admin_url(User, "change", world.member_x.pk)
+    data = form_data(client.get(url))
+    data["full_name"] = "Max\nMember"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Write the name on one line" in response.content.decode()
+    world.member_x.refresh_from_db()
+    assert world.member_x.full_name == "Max Member"
 
 
 # ---- Two-step login (MFA) for staff and coordinators -----------------------------------------
