@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import django_tables2 as tables
 import tablib
-from django.http import HttpResponse
+from django.core.paginator import EmptyPage
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -14,6 +15,9 @@ from iar_site.exports import spreadsheet_safe
 from .models import Case
 
 ATTRS = {"class": "table table-sm align-middle"}
+
+# Rows a page may show: `per_page` in the query string picks one; nothing asks for every row.
+PER_PAGE_CHOICES = (25, 50, 100)
 
 
 class CaseTable(tables.Table):
@@ -87,6 +91,34 @@ class GroupTable(tables.Table):
 
     def render_open_cases(self, record: LocalGroup, value: int) -> str:
         return f"{value} of {record.capacity}"
+
+
+def rows_per_page(asked: str | None) -> int:
+    """`per_page` rounded up to one of PER_PAGE_CHOICES and capped at the largest; the smallest
+    when it is missing or not a positive whole number."""
+    try:
+        number = int(asked or "")
+    except ValueError:
+        return PER_PAGE_CHOICES[0]
+    if number < 1:
+        return PER_PAGE_CHOICES[0]
+    return next((n for n in PER_PAGE_CHOICES if n >= number), PER_PAGE_CHOICES[-1])
+
+
+def configure(table: tables.Table, request: HttpRequest) -> tables.Table:
+    """Sort and paginate `table` from the query string. The page size is one of
+    PER_PAGE_CHOICES; a page number before the first or past the last shows that end."""
+    tables.RequestConfig(request, paginate=False).configure(table)
+    try:
+        page = int(request.GET.get(table.prefixed_page_field) or 1)
+    except ValueError:
+        page = 1
+    per_page = rows_per_page(request.GET.get(table.prefixed_per_page_field))
+    try:
+        table.paginate(page=page, per_page=per_page)
+    except EmptyPage:
+        table.page = table.paginator.page(1 if page < 1 else table.paginator.num_pages)
+    return table
 
 
 def export_page(table: tables.Table, fmt: str, filename: str) -> HttpResponse:

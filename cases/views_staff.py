@@ -10,7 +10,6 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from groups.models import CaseRequest, LocalGroup
 from iar_site.models import SavedView
@@ -21,9 +20,8 @@ from .forms import AllocateForm, SaveViewForm, StopCaseForm
 from .matching import open_count
 from .models import Allocation, Case, HolderChange, Theme
 from .querysets import is_staff
-from .tables import CaseTable, GroupTable, export_page
+from .tables import CaseTable, GroupTable, configure, export_page
 
-PER_PAGE = 25
 MATCH_LIMIT = 25
 LIST_PARAMS_DROPPED = ("export", "page")
 
@@ -42,7 +40,7 @@ def staff_only(view):
 
 def _list_page(request, *, list_name, filterset, table_class, template, title):
     table = table_class(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    configure(table, request)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         return export_page(table, fmt, f"iar-{list_name}")
@@ -154,7 +152,7 @@ def case_manage(request: HttpRequest, reference: str) -> HttpResponse:
     )
     changes = (
         HolderChange.objects.filter(allocation__case=case)
-        .select_related("allocation__group", "from_user", "to_user", "changed_by")
+        .select_related("allocation__group", "from_user", "to_user", "changed_by", "decided_by")
         .order_by("-changed_at")[:20]
     )
     taken = sum(1 for a in allocations if a.is_open)

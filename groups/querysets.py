@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-from cases.querysets import OPEN, is_staff
+from cases.querysets import OPEN, in_members_group, is_staff
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -19,7 +19,7 @@ class LocalGroupQuerySet(models.QuerySet):
             return self.none()
         if is_staff(user):
             return self
-        rule = Q(memberships__user=user) | Q(allocations__case__country__coordinators__user=user)
+        rule = in_members_group(user, "") | Q(allocations__case__country__coordinators__user=user)
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
 
 
@@ -29,7 +29,7 @@ class ActivityQuerySet(models.QuerySet):
             return self.none()
         if is_staff(user):
             return self
-        rule = Q(allocation__group__memberships__user=user, allocation__status__in=OPEN) | Q(
+        rule = (in_members_group(user, "allocation__group") & Q(allocation__status__in=OPEN)) | Q(
             allocation__case__country__coordinators__user=user
         )
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
@@ -41,7 +41,7 @@ class AnnualReportQuerySet(models.QuerySet):
             return self.none()
         if is_staff(user):
             return self
-        rule = Q(allocation__group__memberships__user=user) | Q(
+        rule = in_members_group(user, "allocation__group") | Q(
             allocation__case__country__coordinators__user=user
         )
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))

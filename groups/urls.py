@@ -9,14 +9,14 @@ urlpatterns = [
     path("allocations/<int:allocation_id>/record/", views.record_action, name="record_action"),
     path("actions/<int:activity_id>/edit/", views.edit_action, name="edit_action"),
     path("actions/<int:activity_id>/delete/", views.delete_action, name="delete_action"),
-    path("cases/<str:reference>/", views.group_case, name="case"),
+    path("cases/<ref:reference>/", views.group_case, name="case"),
     path(
-        "cases/<str:reference>/casefile/<int:version>/",
+        "cases/<ref:reference>/casefile/<int:version>/",
         views.casefile_download,
         name="casefile",
     ),
-    path("cases/<str:reference>/letters/", views.appeal_letter, name="letters"),
-    path("cases/<str:reference>/labels.pdf", views.address_labels, name="labels"),
+    path("cases/<ref:reference>/letters/", views.appeal_letter, name="letters"),
+    path("cases/<ref:reference>/labels.pdf", views.address_labels, name="labels"),
     path("allocations/<int:allocation_id>/reports/", views.reports, name="reports"),
     path(
         "allocations/<int:allocation_id>/reports/<str:period_start>/",

@@ -32,6 +32,17 @@ def roles_of(user: User) -> set[str]:
     return roles
 
 
+def is_member_of(user: User | None, group_id: int) -> bool:
+    """A member of the group while it is active: deactivating a group ends its members' access."""
+    from groups.models import Membership
+
+    return bool(
+        user
+        and user.is_authenticated
+        and Membership.objects.filter(user=user, group_id=group_id, group__is_active=True).exists()
+    )
+
+
 def primary_role(user: User) -> str | None:
     roles = roles_of(user)
     for role in (STAFF, COORDINATOR, MEMBER):

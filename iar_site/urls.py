@@ -1,9 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from . import views, views_ops
+from .converters import ReferenceConverter
+
+register_converter(ReferenceConverter, "ref")
 
 # The admin logs in through the site's own login (rate limits and MFA apply there too).
 admin.site.login = secure_admin_login(admin.site.login)
