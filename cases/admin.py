@@ -19,6 +19,7 @@ from iar_site.admin import (
     StaffTabularInline,
 )
 
+from . import services
 from .models import (
     Allocation,
     CampaignTarget,
@@ -376,6 +377,23 @@ class AllocationAdminForm(forms.ModelForm):
                 self.add_error("end_reason", "Only an ended allocation has an end reason.")
         if holder and group and not Membership.objects.filter(user=holder, group=group).exists():
             self.add_error("holder", f"The casefile holder must be a member of {group}.")
+        elif holder and self.instance.pk and "holder" in self.changed_data:
+            # A new holder on an existing allocation goes through services.change_holder (the
+            # same checks, row, audit and notices as a change made by the group).
+            if status != Allocation.Status.ACTIVE:
+                self.add_error(
+                    "holder",
+                    "The casefile holder can be changed only on an active allocation; on an "
+                    "offer the group names its holder when it accepts.",
+                )
+            elif HolderChange.objects.filter(
+                allocation=self.instance, status=HolderChange.Status.PENDING
+            ).exists():
+                self.add_error(
+                    "holder",
+                    "A change of holder is waiting for approval: approve or reject it on the "
+                    "coordinator page first.",
+                )
         if case and status in Allocation.OPEN_STATUSES:
             limit = _lock_case(case).max_groups
             others = (
@@ -394,10 +412,14 @@ class AllocationAdminForm(forms.ModelForm):
 
 class HolderChangeInline(ReadOnlyTabularInline):
     model = HolderChange
-    fields = ("changed_at", "from_user", "to_user", "changed_by")
+    fields = ("changed_at", "from_user", "to_user", "changed_by", "status", "decided_by")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("from_user", "to_user", "changed_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("from_user", "to_user", "changed_by", "decided_by")
+        )
 
 
 @admin.register(Allocation)
@@ -438,21 +460,33 @@ class AllocationAdmin(StaffModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.allocated_by_id is None:
             obj.allocated_by = request.user
+        new_holder = obj.holder
+        # Naming a new holder on an existing allocation grants access to the case: it goes
+        # through the one service (checks, HolderChange row, audit, notices to the coordinator,
+        # IAR and the group's administrators). The form has checked it can succeed.
+        through_service = change and "holder" in form.changed_data and new_holder is not None
+        if through_service:
+            obj.holder_id = form.initial.get("holder")
         super().save_model(request, obj, form, change)
-        # Every change of casefile holder is a row, wherever it is made.
-        if "holder" in form.changed_data and (change or obj.holder_id is not None):
+        if through_service:
+            services.change_holder(obj, to_user=new_holder, actor=request.user)
+            obj.refresh_from_db(fields=["holder"])
+        # Every other change of casefile holder (the first holder, or none) is a row too.
+        elif "holder" in form.changed_data and (change or obj.holder_id is not None):
             HolderChange.objects.create(
                 allocation=obj,
                 from_user_id=form.initial.get("holder") if change else None,
                 to_user=obj.holder,
                 changed_by=request.user,
+                decided_by=request.user,
+                decided_at=timezone.now(),
             )
 
 
 @admin.register(HolderChange)
 class HolderChangeAdmin(ReadOnlyModelAdmin):
-    list_display = ("changed_at", "allocation", "from_user", "to_user", "changed_by")
-    list_filter = ("allocation__status",)
+    list_display = ("changed_at", "allocation", "from_user", "to_user", "changed_by", "status")
+    list_filter = ("status", "allocation__status")
     search_fields = (
         "allocation__case__reference",
         "allocation__group__name",
@@ -463,7 +497,16 @@ class HolderChangeAdmin(ReadOnlyModelAdmin):
     )
     date_hierarchy = "changed_at"
     ordering = ("-changed_at",)
-    fields = ("allocation", "from_user", "to_user", "changed_by", "changed_at")
+    fields = (
+        "allocation",
+        "from_user",
+        "to_user",
+        "changed_by",
+        "changed_at",
+        "status",
+        "decided_by",
+        "decided_at",
+    )
 
     def get_queryset(self, request):
         return (

@@ -198,6 +198,9 @@ class FulfilRequestForm(forms.Form):
     def __init__(self, *args, cases, number: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = cases
+        # A staff form: staff may read every case, so each choice names it in full (str() of a
+        # confidential case is its reference only).
+        self.fields["cases"].label_from_instance = lambda case: f"{case.reference} {case.title}"
         self.number = number
 
     def clean(self):

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .querysets import AllocationQuerySet, CaseQuerySet
+from .querysets import AllocationQuerySet, CaseQuerySet, may_read_confidential
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Region(models.Model):
@@ -131,7 +136,40 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
+        # str() feeds audit text, the admin, form choices and logs: a confidential case's title
+        # (often the person's name) never goes there. Pages that may show it ask display_name_for.
+        if self.sensitivity == self.Sensitivity.CONFIDENTIAL:
+            return self.reference
         return f"{self.reference} {self.title}"
+
+    def may_be_named_to(self, user: User | None) -> bool:
+        """Whether `user` may see the case's title: anyone who sees the case, except on a
+        confidential case, where only those `may_read_confidential` allows (holder, coordinator,
+        IAR staff). `None` stands for nobody in particular (a printout, an email)."""
+        if self.sensitivity != self.Sensitivity.CONFIDENTIAL:
+            return True
+        if user is None:
+            return False
+        # Asked once per page and person, however often the page names the case.
+        answers = self.__dict__.setdefault("_named_to", {})
+        key = getattr(user, "pk", None)
+        if key not in answers:
+            answers[key] = may_read_confidential(user, self)
+        return answers[key]
+
+    def label_without_name(self) -> str:
+        """How the case is named to those who may not know who it is about."""
+        return f"{self.reference} ({self.country.name})"
+
+    def title_for(self, user: User | None) -> str:
+        """The case's title for `user`, or a label without the name if they may not see it."""
+        return self.title if self.may_be_named_to(user) else self.label_without_name()
+
+    def display_name_for(self, user: User | None) -> str:
+        """Reference and title for `user`, or a label without the name if they may not see it."""
+        if self.may_be_named_to(user):
+            return f"{self.reference} {self.title}"
+        return self.label_without_name()
 
     @property
     def is_stopped(self) -> bool:
@@ -322,7 +360,17 @@ class Allocation(models.Model):
 
 
 class HolderChange(models.Model):
-    """Every change of casefile holder, as the guide asks groups to tell the coordinator and IAR."""
+    """Every change of casefile holder, as the guide asks groups to tell the coordinator and IAR.
+
+    The holder reads a confidential case, so on such a case a change the group asks for is a
+    request (pending): the holder stays until the case's country coordinator or IAR staff approve
+    it. Every other change takes effect at once and is recorded as approved. `changed_by` is who
+    asked; `decided_by` who approved or rejected it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
 
     allocation = models.ForeignKey(
         Allocation, on_delete=models.CASCADE, related_name="holder_changes"
@@ -337,6 +385,11 @@ class HolderChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-changed_at"]
@@ -347,10 +400,28 @@ class HolderChange(models.Model):
                 | ~Q(from_user=F("to_user")),
                 name="holder_change_changes_something",
             ),
+            # One open request per allocation: a second would race the first for approval.
+            models.UniqueConstraint(
+                fields=["allocation"],
+                condition=Q(status="pending"),
+                name="holder_change_one_pending_per_allocation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(decided_at__isnull=True),
+                name="holder_change_pending_is_undecided",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | Q(decided_at__isnull=False),
+                name="holder_change_rejected_has_decision_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.allocation}: {self.from_user} → {self.to_user}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class CaseUpdate(models.Model):

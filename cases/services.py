@@ -17,11 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import CaseRequest, LocalGroup, Membership
-from iar_site import audit, outbox
+from iar_site import audit, outbox, roles
 from iar_site.models import SavedView
 from iar_site.notify import notify_group, notify_user
 
 from .models import Allocation, Case, HolderChange, Region, Theme
+from .querysets import (
+    is_staff,
+    may_answer_offer,
+    may_approve_holder_change,
+    may_change_holder,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -60,7 +66,7 @@ def _notify_iar(*, key: str, template: str, context: dict[str, Any], case: Case 
 
 
 def _is_member(user: User | None, group: LocalGroup) -> bool:
-    return bool(user and Membership.objects.filter(user=user, group=group).exists())
+    return roles.is_member_of(user, group.pk)
 
 
 def _lock_case(case: Case, *, lock: bool = True) -> Case:
@@ -80,8 +86,14 @@ def _lock_allocation(allocation: Allocation) -> Allocation:
 
 
 def _case_context(case: Case) -> dict[str, Any]:
-    # A reference, the case's name and a link; never the narrative of a sensitive case.
-    return {"reference": case.reference, "case_title": case.title, "case_url": case_url(case)}
+    # A reference, the case's name and a link; never the narrative of a sensitive case. A message
+    # is for nobody in particular (it is stored, forwarded, printed), so a confidential case's
+    # title, often the person's name, is left out: the reference and the link only.
+    return {
+        "reference": case.reference,
+        "case_title": case.title if case.may_be_named_to(None) else "",
+        "case_url": case_url(case),
+    }
 
 
 def allocate_case(
@@ -111,6 +123,9 @@ def allocate_case(
             raise CaseError(f"{group.name} is not active.")
         if holder is not None and not _is_member(holder, group):
             raise CaseError("The casefile holder must be a member of the group.")
+        if holder is not None and not is_staff(actor):
+            # Naming a holder grants access to a confidential case: IAR staff only.
+            raise CaseError("Only IAR staff can name a casefile holder when allocating.")
         open_allocations = Allocation.objects.filter(case=case).open()
         if open_allocations.filter(group=group).exists():
             raise CaseError(f"{group.name} already has {case.reference}.")
@@ -153,7 +168,13 @@ def allocate_case(
             },
         )
         if holder is not None:
-            HolderChange.objects.create(allocation=allocation, to_user=holder, changed_by=actor)
+            HolderChange.objects.create(
+                allocation=allocation,
+                to_user=holder,
+                changed_by=actor,
+                decided_by=actor,
+                decided_at=timezone.now(),
+            )
         context = {
             **_case_context(case),
             "direct": direct,
@@ -180,11 +201,16 @@ def allocate_case(
 
 
 def accept_offer(allocation: Allocation, *, holder: User, actor: User) -> Allocation:
-    """The group takes the case and names its casefile holder."""
+    """The group takes the case and names its casefile holder.
+
+    Only the group's administrators (or IAR staff) answer an offer. On a confidential case the
+    holder they name is a request for the country coordinator to approve: the allocation becomes
+    active with no new holder until then, so nobody reads the case on the group's word alone.
+    """
     with transaction.atomic():
         allocation = _lock_allocation(allocation)
-        if not _is_member(actor, allocation.group):
-            raise CaseError("Only members of the group can answer this offer.")
+        if not may_answer_offer(actor, allocation):
+            raise CaseError("Only the group's administrators can answer this offer.")
         if allocation.status == Allocation.Status.ACTIVE:
             return allocation
         if allocation.status != Allocation.Status.OFFERED:
@@ -193,26 +219,41 @@ def accept_offer(allocation: Allocation, *, holder: User, actor: User) -> Alloca
             raise CaseError("This case is not open at the moment; please wait for news from IAR.")
         if not _is_member(holder, allocation.group):
             raise CaseError("The casefile holder must be a member of your group.")
+        case = allocation.case
         previous = allocation.holder
+        pending = previous != holder and _needs_approval(case, actor)
         allocation.status = Allocation.Status.ACTIVE
         allocation.started_on = timezone.localdate()
-        allocation.holder = holder
+        if not pending:
+            allocation.holder = holder
         allocation.save(update_fields=["status", "started_on", "holder"])
-        if previous != holder:
-            HolderChange.objects.create(
-                allocation=allocation, from_user=previous, to_user=holder, changed_by=actor
-            )
         audit.record(
             "allocation.accepted",
             allocation,
             actor=actor,
-            changes={"status": ["offered", "active"], "holder": holder.pk},
+            changes={
+                "status": ["offered", "active"],
+                "holder": allocation.holder.pk if allocation.holder else None,
+                **({"holder_requested": holder.pk} if pending else {}),
+            },
         )
-        case = allocation.case
+        if pending:
+            _request_holder_change(allocation, from_user=previous, to_user=holder, actor=actor)
+        elif previous != holder:
+            change = HolderChange.objects.create(
+                allocation=allocation,
+                from_user=previous,
+                to_user=holder,
+                changed_by=actor,
+                decided_by=actor,
+                decided_at=timezone.now(),
+            )
+            _tell_group_of_holder_change(allocation, change, state="changed")
         context = {
             **_case_context(case),
             "group_name": allocation.group.name,
-            "holder_name": holder.full_name,
+            "holder_name": allocation.holder.full_name if allocation.holder else "",
+            "holder_pending": pending,
         }
         if case.coordinator is not None:
             notify_user(
@@ -234,8 +275,8 @@ def accept_offer(allocation: Allocation, *, holder: User, actor: User) -> Alloca
 def decline_offer(allocation: Allocation, *, reason: str, actor: User) -> Allocation:
     with transaction.atomic():
         allocation = _lock_allocation(allocation)
-        if not _is_member(actor, allocation.group):
-            raise CaseError("Only members of the group can answer this offer.")
+        if not may_answer_offer(actor, allocation):
+            raise CaseError("Only the group's administrators can answer this offer.")
         if allocation.status != Allocation.Status.OFFERED:
             raise CaseError("This offer is no longer open.")
         if not reason.strip():
@@ -264,50 +305,242 @@ def decline_offer(allocation: Allocation, *, reason: str, actor: User) -> Alloca
     return allocation
 
 
-def change_holder(allocation: Allocation, *, to_user: User, actor: User) -> Allocation:
-    """The group names another of its members as casefile holder; the coordinator and IAR hear."""
+def _needs_approval(case: Case, actor: User) -> bool:
+    """A holder reads a confidential case: naming one there waits for the coordinator, unless the
+    person naming them could approve it themselves."""
+    return case.sensitivity == Case.Sensitivity.CONFIDENTIAL and not may_approve_holder_change(
+        actor, case
+    )
+
+
+def pending_holder_change(allocation: Allocation) -> HolderChange | None:
+    return (
+        allocation.holder_changes.filter(status=HolderChange.Status.PENDING)
+        .select_related("to_user", "changed_by")
+        .first()
+    )
+
+
+def _approvals_url() -> str:
+    return settings.SITE_URL + reverse("coordinators:home") + "#holder-requests"
+
+
+def _tell_group_of_holder_change(
+    allocation: Allocation, change: HolderChange, *, state: str
+) -> None:
+    """Every holder change (asked for, made, refused) reaches each of the group's administrators,
+    so a member naming someone cannot go unseen; also whoever asked and the new holder. By
+    reference and link only."""
+    group = allocation.group
+    member_ids = set(group.memberships.values_list("user_id", flat=True))
+    admins = [
+        m.user
+        for m in group.memberships.filter(role=Membership.Role.ADMIN, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    ]
+    extra = [change.changed_by] if state != "pending" else []
+    if state == "changed":
+        extra.append(change.to_user)
+    recipients = {user.pk: user for user in admins}
+    for user in extra:
+        if user is not None and user.is_active and user.pk in member_ids:
+            recipients.setdefault(user.pk, user)
+    case = allocation.case
+    for user in recipients.values():
+        if not user.email:
+            continue
+        notify_user(
+            user,
+            key=f"holder-change:{change.pk}:{state}:group",
+            template="holder-change-group",
+            context={"reference": case.reference, "case_url": case_url(case), "state": state},
+            case=case,
+        )
+
+
+def _request_holder_change(
+    allocation: Allocation, *, from_user: User | None, to_user: User, actor: User
+) -> HolderChange:
+    change = HolderChange.objects.create(
+        allocation=allocation,
+        from_user=from_user,
+        to_user=to_user,
+        changed_by=actor,
+        status=HolderChange.Status.PENDING,
+    )
+    audit.record(
+        "holder_change.requested",
+        change,
+        actor=actor,
+        changes={
+            "allocation": allocation.pk,
+            "holder": [from_user.pk if from_user else None, to_user.pk],
+        },
+    )
+    case = allocation.case
+    context = {"reference": case.reference, "approvals_url": _approvals_url()}
+    if case.coordinator is not None:
+        notify_user(
+            case.coordinator.user,
+            key=f"holder-change:{change.pk}:requested",
+            template="holder-change-requested",
+            context=context,
+            case=case,
+        )
+    else:
+        # Nobody coordinates the case yet: IAR staff may approve, so the request goes to them.
+        _notify_iar(
+            key=f"holder-change:{change.pk}:requested",
+            template="holder-change-requested",
+            context=context,
+            case=case,
+        )
+    _tell_group_of_holder_change(allocation, change, state="pending")
+    return change
+
+
+def _apply_holder_change(allocation: Allocation, change: HolderChange, *, actor: User) -> None:
+    """Give the casefile (and with it, on a confidential case, the narrative) to the new holder."""
+    previous = allocation.holder
+    allocation.holder = change.to_user
+    allocation.save(update_fields=["holder"])
+    audit.record(
+        "allocation.holder_changed",
+        allocation,
+        actor=actor,
+        changes={
+            "holder": [previous.pk if previous else None, change.to_user.pk],
+            "holder_change": change.pk,
+            "asked_by": change.changed_by_id,
+        },
+    )
+    case = allocation.case
+    context = {
+        **_case_context(case),
+        "group_name": allocation.group.name,
+        "from_name": previous.full_name if previous else "",
+        "to_name_holder": change.to_user.full_name,
+    }
+    if case.coordinator is not None:
+        notify_user(
+            case.coordinator.user,
+            key=f"holder-change:{change.pk}",
+            template="holder-changed",
+            context=context,
+            case=case,
+        )
+    _notify_iar(
+        key=f"holder-change:{change.pk}", template="holder-changed", context=context, case=case
+    )
+    _tell_group_of_holder_change(allocation, change, state="changed")
+
+
+def change_holder(allocation: Allocation, *, to_user: User, actor: User) -> HolderChange | None:
+    """Name another member of the group as casefile holder; the coordinator, IAR and the group's
+    administrators hear.
+
+    Only the group's administrators, the current holder and IAR staff may. On a confidential
+    case the change is a request (returned pending) until the case's country coordinator or IAR
+    staff approve it; the current holder stays meanwhile. Returns None when `to_user` already
+    holds the casefile.
+    """
     with transaction.atomic():
         allocation = _lock_allocation(allocation)
-        is_staff = bool(actor.is_staff)
-        if not is_staff and not _is_member(actor, allocation.group):
-            raise CaseError("Only members of the group can change its casefile holder.")
+        if not may_change_holder(actor, allocation):
+            raise CaseError(
+                "Only the group's administrators and its casefile holder can change the "
+                "casefile holder."
+            )
         if allocation.status != Allocation.Status.ACTIVE:
             raise CaseError("The casefile holder can be changed only while the case is active.")
         if not _is_member(to_user, allocation.group):
             raise CaseError("The casefile holder must be a member of the group.")
+        waiting = pending_holder_change(allocation)
+        if waiting is not None:
+            if waiting.to_user_id == to_user.pk:
+                return waiting
+            raise CaseError(
+                "A change of casefile holder is already waiting for the country coordinator's "
+                "approval. Ask them to decide it first."
+            )
         previous = allocation.holder
         if previous == to_user:
-            return allocation
-        allocation.holder = to_user
-        allocation.save(update_fields=["holder"])
-        change = HolderChange.objects.create(
-            allocation=allocation, from_user=previous, to_user=to_user, changed_by=actor
-        )
-        audit.record(
-            "allocation.holder_changed",
-            allocation,
-            actor=actor,
-            changes={"holder": [previous.pk if previous else None, to_user.pk]},
-        )
-        case = allocation.case
-        context = {
-            **_case_context(case),
-            "group_name": allocation.group.name,
-            "from_name": previous.full_name if previous else "",
-            "to_name_holder": to_user.full_name,
-        }
-        if case.coordinator is not None:
-            notify_user(
-                case.coordinator.user,
-                key=f"holder-change:{change.pk}",
-                template="holder-changed",
-                context=context,
-                case=case,
+            return None
+        if _needs_approval(allocation.case, actor):
+            return _request_holder_change(
+                allocation, from_user=previous, to_user=to_user, actor=actor
             )
-        _notify_iar(
-            key=f"holder-change:{change.pk}", template="holder-changed", context=context, case=case
+        change = HolderChange.objects.create(
+            allocation=allocation,
+            from_user=previous,
+            to_user=to_user,
+            changed_by=actor,
+            decided_by=actor,
+            decided_at=timezone.now(),
         )
-    return allocation
+        _apply_holder_change(allocation, change, actor=actor)
+    return change
+
+
+def _lock_holder_change(change: HolderChange) -> tuple[Allocation, HolderChange]:
+    # The allocation first, as change_holder locks it: the same order everywhere, no deadlock.
+    allocation = _lock_allocation(change.allocation)
+    change = (
+        HolderChange.objects.select_for_update(of=("self",))
+        .select_related("to_user", "changed_by")
+        .get(pk=change.pk)
+    )
+    return allocation, change
+
+
+def approve_holder_change(change: HolderChange, *, actor: User) -> HolderChange:
+    """The case's country coordinator (or IAR staff) lets a requested holder take the casefile."""
+    with transaction.atomic():
+        allocation, change = _lock_holder_change(change)
+        if not may_approve_holder_change(actor, allocation.case):
+            raise CaseError("Only the case's country coordinator or IAR staff can decide this.")
+        if change.status == HolderChange.Status.APPROVED:
+            return change
+        if change.status != HolderChange.Status.PENDING:
+            raise CaseError("This request was already turned down.")
+        if allocation.status != Allocation.Status.ACTIVE:
+            raise CaseError("The group no longer works on this case; reject the request instead.")
+        if change.to_user is None or not _is_member(change.to_user, allocation.group):
+            raise CaseError(
+                "The member named is no longer in the group; reject the request instead."
+            )
+        change.status = HolderChange.Status.APPROVED
+        change.decided_by = actor
+        change.decided_at = timezone.now()
+        fields = ["status", "decided_by", "decided_at"]
+        if allocation.holder != change.to_user:
+            change.from_user = allocation.holder
+            fields.append("from_user")
+        change.save(update_fields=fields)
+        audit.record("holder_change.approved", change, actor=actor)
+        if allocation.holder != change.to_user:
+            _apply_holder_change(allocation, change, actor=actor)
+    return change
+
+
+def reject_holder_change(change: HolderChange, *, actor: User) -> HolderChange:
+    """The coordinator (or IAR staff) turns a holder request down; the holder stays as it was."""
+    with transaction.atomic():
+        allocation, change = _lock_holder_change(change)
+        if not may_approve_holder_change(actor, allocation.case):
+            raise CaseError("Only the case's country coordinator or IAR staff can decide this.")
+        if change.status == HolderChange.Status.REJECTED:
+            return change
+        if change.status != HolderChange.Status.PENDING:
+            raise CaseError("This request was already approved.")
+        change.status = HolderChange.Status.REJECTED
+        change.decided_by = actor
+        change.decided_at = timezone.now()
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record("holder_change.rejected", change, actor=actor)
+        _tell_group_of_holder_change(allocation, change, state="rejected")
+    return change
 
 
 def request_relinquish(allocation: Allocation, *, reason: str, actor: User) -> Allocation:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from iar_site import audit, roles
 from . import services
 from .forms import HolderForm, OfferResponseForm, RelinquishForm
 from .models import Allocation, Case
-from .querysets import may_read_confidential
+from .querysets import may_answer_offer, may_change_holder, may_read_confidential
 
 
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -46,6 +47,16 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     own_active = [
         a for a in allocations if a.status == Allocation.Status.ACTIVE and not sees_all_groups
     ]
+    if not sees_all_groups:
+        # Offer the holder and offer buttons only to those who may use them (it is a 403 else).
+        for allocation in allocations:
+            allocation.may_change_holder = may_change_holder(user, allocation)
+            allocation.may_answer = may_answer_offer(user, allocation)
+            allocation.pending_holder_change = (
+                services.pending_holder_change(allocation)
+                if allocation.status == Allocation.Status.ACTIVE
+                else None
+            )
     context = {
         "case": case,
         "targets": case.current_targets(),
@@ -69,6 +80,7 @@ def _own_allocation(request: HttpRequest, reference: str, *statuses: str) -> All
             case__reference=reference,
             status__in=statuses,
             group__memberships__user=request.user,
+            group__is_active=True,
         )
         .select_related("case", "group", "holder")
         .order_by("group__name")
@@ -88,11 +100,17 @@ def stopped_allocations_for(user) -> QuerySet[Allocation]:
         status=Allocation.Status.ENDED,
         end_reason=Allocation.EndReason.CASE_CLOSED,
         group__memberships__user=user,
+        group__is_active=True,
     )
 
 
 def respond_offer(request: HttpRequest, reference: str) -> HttpResponse:
     allocation = _own_allocation(request, reference, Allocation.Status.OFFERED)
+    # Every member may read the offer; only the group's administrators answer it, because
+    # accepting names the casefile holder.
+    may_answer = may_answer_offer(request.user, allocation)
+    if request.method == "POST" and not may_answer:
+        raise PermissionDenied
     form = OfferResponseForm(request.POST or None, group=allocation.group)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,35 +123,66 @@ def respond_offer(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             if data["decision"] == "accept":
-                messages.success(
-                    request,
-                    f"Thank you: {allocation.group.name} now works on {allocation.case.reference}, "
-                    f"with {data['holder'].full_name} as casefile holder.",
-                )
+                allocation.refresh_from_db(fields=["holder"])
+                if allocation.holder == data["holder"]:
+                    messages.success(
+                        request,
+                        f"Thank you: {allocation.group.name} now works on "
+                        f"{allocation.case.reference}, with {data['holder'].full_name} as "
+                        "casefile holder.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        f"Thank you: {allocation.group.name} now works on "
+                        f"{allocation.case.reference}. The case is confidential, so "
+                        f"{data['holder'].full_name} becomes casefile holder once the country "
+                        "coordinator approves.",
+                    )
                 return redirect("cases:detail", reference=reference)
             messages.success(request, "Thank you for letting us know. IAR will offer another case.")
             return redirect("home")
-    return render(request, "cases/respond_offer.html", {"allocation": allocation, "form": form})
+    return render(
+        request,
+        "cases/respond_offer.html",
+        {"allocation": allocation, "form": form, "may_answer": may_answer},
+    )
 
 
 def change_holder(request: HttpRequest, reference: str) -> HttpResponse:
     allocation = _own_allocation(request, reference, Allocation.Status.ACTIVE)
+    # The member sees the case, but naming its holder is for the group's administrators and the
+    # holder: anyone else could name themselves and read a confidential case.
+    if not may_change_holder(request.user, allocation):
+        raise PermissionDenied
+    pending = services.pending_holder_change(allocation)
     form = HolderForm(request.POST or None, group=allocation.group, current=allocation.holder)
     if request.method == "POST" and form.is_valid():
+        new_holder = form.cleaned_data["holder"]
         try:
-            services.change_holder(
-                allocation, to_user=form.cleaned_data["holder"], actor=request.user
-            )
+            change = services.change_holder(allocation, to_user=new_holder, actor=request.user)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request,
-                f"{form.cleaned_data['holder'].full_name} is now the casefile holder. "
-                "Your coordinator and IAR have been told.",
-            )
+            if change is not None and change.is_pending:
+                messages.success(
+                    request,
+                    f"Your request to make {new_holder.full_name} the casefile holder is waiting "
+                    "for the country coordinator's approval. Until then the holder stays as it "
+                    "was.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"{new_holder.full_name} is now the casefile holder. "
+                    "Your coordinator and IAR have been told.",
+                )
             return redirect("cases:detail", reference=reference)
-    return render(request, "cases/change_holder.html", {"allocation": allocation, "form": form})
+    return render(
+        request,
+        "cases/change_holder.html",
+        {"allocation": allocation, "form": form, "pending": pending},
+    )
 
 
 def relinquish(request: HttpRequest, reference: str) -> HttpResponse:

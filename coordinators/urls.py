@@ -6,12 +6,12 @@ app_name = "coordinators"
 
 urlpatterns = [
     path("", views.coordinator_home, name="home"),
-    path("cases/<str:reference>/", views.case_workspace, name="case"),
-    path("cases/<str:reference>/updates/", views.case_updates, name="case_updates"),
-    path("cases/<str:reference>/updates/new/", views.update_create, name="update_create"),
-    path("cases/<str:reference>/targets/new/", views.target_add, name="target_add"),
-    path("cases/<str:reference>/casefile/", views.casefile_history, name="casefile_history"),
-    path("cases/<str:reference>/casefile/new/", views.casefile_upload, name="casefile_upload"),
+    path("cases/<ref:reference>/", views.case_workspace, name="case"),
+    path("cases/<ref:reference>/updates/", views.case_updates, name="case_updates"),
+    path("cases/<ref:reference>/updates/new/", views.update_create, name="update_create"),
+    path("cases/<ref:reference>/targets/new/", views.target_add, name="target_add"),
+    path("cases/<ref:reference>/casefile/", views.casefile_history, name="casefile_history"),
+    path("cases/<ref:reference>/casefile/new/", views.casefile_upload, name="casefile_upload"),
     path("updates/<int:update_id>/", views.update_detail, name="update_detail"),
     path("updates/<int:update_id>/edit/", views.update_edit, name="update_edit"),
     path("updates/<int:update_id>/publish/", views.update_publish, name="update_publish"),
@@ -29,6 +29,11 @@ urlpatterns = [
     path("casefiles/<int:document_id>/", views.casefile_download, name="casefile_download"),
     path("targets/<int:target_id>/edit/", views.target_edit, name="target_edit"),
     path("targets/<int:target_id>/retire/", views.target_retire, name="target_retire"),
+    path(
+        "holder-changes/<int:change_id>/decide/",
+        views.holder_change_decide,
+        name="holder_change_decide",
+    ),
     path("reports/", views.report_inbox, name="report_inbox"),
     path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
 ]

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases import services as cases_services
 from cases.models import (
     Allocation,
     CampaignTarget,
@@ -130,19 +132,61 @@ def coordinator_home(request: HttpRequest) -> HttpResponse:
     holder_changes = (
         HolderChange.objects.filter(
             allocation__case__in=mine,
+            status=HolderChange.Status.APPROVED,
             changed_at__gte=timezone.now() - timedelta(days=HOLDER_CHANGE_DAYS),
         )
         .select_related("allocation__case", "allocation__group", "from_user", "to_user")
         .order_by("-changed_at")[:20]
     )
+    holder_requests = (
+        HolderChange.objects.filter(
+            allocation__case__in=mine,
+            allocation__status=Allocation.Status.ACTIVE,
+            status=HolderChange.Status.PENDING,
+        )
+        .select_related(
+            "allocation__case", "allocation__group", "from_user", "to_user", "changed_by"
+        )
+        .order_by("changed_at")[:LIST_LIMIT]
+    )
     context = {
         "by_country": by_country,
         "reports_waiting": reports_waiting,
         "holder_changes": holder_changes,
+        "holder_requests": holder_requests,
         "holder_change_days": HOLDER_CHANGE_DAYS,
         "quiet_days": QUIET_DAYS,
     }
     return render(request, "coordinators/home.html", context)
+
+
+@require_POST
+def holder_change_decide(request: HttpRequest, change_id: int) -> HttpResponse:
+    """Approve or reject a group's request to change the holder of a confidential case."""
+    _require_workspace(request)
+    change = get_object_or_404(
+        HolderChange.objects.filter(
+            allocation__case__in=managed_cases(request.user)
+        ).select_related("allocation__case", "to_user"),
+        pk=change_id,
+    )
+    decision = request.POST.get("decision")
+    reference = change.allocation.case.reference
+    name = change.to_user.full_name if change.to_user else "the member named"
+    try:
+        if decision == "approve":
+            cases_services.approve_holder_change(change, actor=request.user)
+            messages.success(request, f"Approved: {name} is now casefile holder on {reference}.")
+        elif decision == "reject":
+            cases_services.reject_holder_change(change, actor=request.user)
+            messages.success(
+                request, f"Rejected: the casefile holder on {reference} stays as it was."
+            )
+        else:
+            messages.error(request, "Choose whether to approve or reject the change.")
+    except cases_services.CaseError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("coordinators:home") + "#holder-requests")
 
 
 def _managed_case(request: HttpRequest, reference: str) -> Case:
@@ -296,11 +340,20 @@ def update_detail(request: HttpRequest, update_id: int) -> HttpResponse:
                 .select_related("group")
                 .order_by("group__name")
             )
+    case = update.case
+    # A confidential case's news is for its casefile holder, coordinator and IAR staff only: the
+    # rest of the group sees that there is news, not what it says or what is attached.
+    may_read = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
+        request.user, case
+    )
+    if case.sensitivity == Case.Sensitivity.CONFIDENTIAL and may_read:
+        audit.record("case_update.viewed_confidential", update, actor=request.user)
     context = {
         "update": update,
-        "case": update.case,
-        "body_html": render_markdown(update.body),
-        "attachments": update.attachments.all(),
+        "case": case,
+        "may_read": may_read,
+        "body_html": render_markdown(update.body) if may_read else "",
+        "attachments": update.attachments.all() if may_read else [],
         "is_manager": is_manager,
         "own_notices": own_notices,
         "needs_acknowledging": any(n.acknowledged_at is None for n in own_notices),
@@ -388,6 +441,14 @@ def _private_file(fieldfile, *, filename: str, content_type: str) -> FileRespons
     return response
 
 
+def attachment_filename(attachment: CaseUpdateAttachment) -> str:
+    """The name an attachment is served under: the case reference and the attachment's number,
+    never the uploaded name (it may name the person, and downloads folders are shared)."""
+    stored = attachment.file.name or ""
+    extension = stored.rsplit(".", 1)[-1].lower() if "." in stored else "bin"
+    return f"{attachment.update.case.reference}-update-{attachment.pk}.{extension}"
+
+
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = get_object_or_404(
         CaseUpdateAttachment.objects.filter(
@@ -399,9 +460,14 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     if attachment.update.status != CaseUpdate.Status.PUBLISHED and not manages(request.user, case):
         raise Http404
     if case.sensitivity == Case.Sensitivity.CONFIDENTIAL:
+        # Not found, never forbidden, for anyone but the holder, coordinator and IAR staff.
+        if not may_read_confidential(request.user, case):
+            raise Http404
         audit.record("case.attachment_downloaded", attachment.update, actor=request.user)
     return _private_file(
-        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        attachment.file,
+        filename=attachment_filename(attachment),
+        content_type=attachment.content_type,
     )
 
 

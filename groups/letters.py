@@ -64,10 +64,9 @@ def document_text(document: weasyprint.Document) -> str:
 
 
 def case_label(case: Case) -> str:
-    """How a printout names the case: confidential cases by reference only."""
-    if case.sensitivity == Case.Sensitivity.CONFIDENTIAL:
-        return case.reference
-    return f"{case.reference} {case.title}"
+    """How a printout names the case, as pages name it to those who may not know who it is
+    about: a sheet can be left on a stall, so a confidential case never carries the name."""
+    return case.display_name_for(None)
 
 
 def letter_filename(case: Case, target: CampaignTarget) -> str:

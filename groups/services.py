@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases.models import Allocation, Region, Theme
-from iar_site import audit
+from iar_site import audit, roles
 from iar_site.notify import notify_user
 
 from .models import Activity, AnnualReport, LocalGroup, Membership
@@ -54,7 +54,7 @@ def record_activity(
         allocation = (
             Allocation.objects.select_for_update().select_related("case").get(pk=allocation.pk)
         )
-        if not Membership.objects.filter(user=actor, group_id=allocation.group_id).exists():
+        if not roles.is_member_of(actor, allocation.group_id):
             raise GroupError("Only members of the group can record its actions.")
         if allocation.status != Allocation.Status.ACTIVE:
             raise GroupError("This case is no longer active for your group.")
@@ -106,7 +106,7 @@ def _lock_own_activity(activity: Activity, actor: User) -> Activity:
         raise GroupError("This entry has already been deleted.")
     if activity.recorded_by_id != actor.pk:
         raise GroupError("You can only change entries you recorded yourself.")
-    if not Membership.objects.filter(user=actor, group_id=activity.allocation.group_id).exists():
+    if not roles.is_member_of(actor, activity.allocation.group_id):
         raise GroupError("Only members of the group can change its actions.")
     if activity.allocation.status != Allocation.Status.ACTIVE:
         raise GroupError("This case is no longer active for your group.")
@@ -211,7 +211,7 @@ def _lock_report_allocation(allocation: Allocation, actor: User) -> Allocation:
         .select_related("case", "case__coordinator__user", "group")
         .get(pk=allocation.pk)
     )
-    if not Membership.objects.filter(user=actor, group_id=allocation.group_id).exists():
+    if not roles.is_member_of(actor, allocation.group_id):
         raise GroupError("Only members of the group can write its reports.")
     if allocation.status != Allocation.Status.ACTIVE:
         raise GroupError("This case is no longer active for your group.")
@@ -316,7 +316,11 @@ def submit_report(
 
 def is_group_admin(user: User, group: LocalGroup) -> bool:
     return Membership.objects.filter(
-        user=user, group=group, role=Membership.Role.ADMIN, user__is_active=True
+        user=user,
+        group=group,
+        role=Membership.Role.ADMIN,
+        user__is_active=True,
+        group__is_active=True,
     ).exists()
 
 

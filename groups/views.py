@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import AccountError, invite_person
 from cases.models import Allocation, Case, CaseUpdateNotice
-from cases.querysets import may_read_confidential
+from cases.querysets import in_members_group, may_read_confidential
 from cases.views import stopped_allocations_for
 from iar_site import audit
 from iar_site.exports import spreadsheet_safe
@@ -58,8 +58,8 @@ TIMELINE_LENGTH = 20  # actions shown on a group's case page before 'Show all'
 
 
 def _member_allocations(user):
-    """Allocations of the user's own groups, as the scoping rules let them see."""
-    return Allocation.objects.visible_to(user).filter(group__memberships__user=user)
+    """Allocations of the user's own active groups, as the scoping rules let them see."""
+    return Allocation.objects.visible_to(user).filter(in_members_group(user))
 
 
 def my_cases(request: HttpRequest) -> HttpResponse:
@@ -82,8 +82,15 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         .order_by("group__name", "case__reference")
     )
     today = timezone.localdate()
+    # Offers are answered by a group's administrators: one query for all cards.
+    admin_of = set(
+        Membership.objects.filter(user=request.user, role=Membership.Role.ADMIN).values_list(
+            "group_id", flat=True
+        )
+    )
     cards = []
     for allocation in allocations:
+        allocation.may_answer = allocation.group_id in admin_of
         allocation.report_due = next_report_due(allocation.started_on, allocation.reports_in)
         allocation.report_overdue = bool(allocation.report_due and allocation.report_due < today)
         # The person's name is part of the summary a confidential case keeps to its holder.
@@ -99,7 +106,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
             last_actions.setdefault(activity.allocation_id, activity)
     for allocation in cards:
         allocation.last_action = last_actions.get(allocation.pk)
-    groups = LocalGroup.objects.filter(memberships__user=request.user).order_by("name")
+    groups = LocalGroup.objects.filter(in_members_group(request.user, "")).order_by("name")
     # Stopped cases whose stop the group has not yet confirmed: the one thing still to do on them.
     stopped = (
         stopped_allocations_for(request.user)
@@ -255,7 +262,7 @@ def record_action(request: HttpRequest, allocation_id: int) -> HttpResponse:
 def _own_group_activity(request: HttpRequest, activity_id: int) -> Activity:
     return get_object_or_404(
         Activity.objects.visible_to(request.user)
-        .filter(allocation__group__memberships__user=request.user)
+        .filter(in_members_group(request.user, "allocation__group"))
         .select_related("allocation__case", "allocation__group"),
         pk=activity_id,
     )
@@ -264,6 +271,12 @@ def _own_group_activity(request: HttpRequest, activity_id: int) -> Activity:
 def edit_action(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _own_group_activity(request, activity_id)
     case_url = redirect("groups:case", reference=activity.allocation.case.reference)
+    if request.method != "POST" and not can_change_activity(activity, request.user):
+        # Say why instead of offering a form that cannot be saved.
+        error = (
+            "You can only change entries you recorded yourself, for 30 days after recording them."
+        )
+        return render(request, "groups/edit_action.html", {"activity": activity, "error": error})
     if request.method == "POST":
         form = ActivityForm(request.POST)
         if form.is_valid():
@@ -295,11 +308,6 @@ def edit_action(request: HttpRequest, activity_id: int) -> HttpResponse:
                 "outcome_notes": activity.outcome_notes,
             }
         )
-        if not can_change_activity(activity, request.user):
-            form.add_error(
-                None,
-                "You can only change entries you recorded yourself, for 30 days after recording them.",
-            )
     return render(request, "groups/edit_action.html", {"activity": activity, "form": form})
 
 
@@ -540,13 +548,13 @@ def report_pdf(request: HttpRequest, allocation_id: int, period_start: str) -> H
 
 def _own_group(request: HttpRequest, group_id: int) -> LocalGroup:
     return get_object_or_404(
-        LocalGroup.objects.visible_to(request.user).filter(memberships__user=request.user),
+        LocalGroup.objects.visible_to(request.user).filter(in_members_group(request.user, "")),
         pk=group_id,
     )
 
 
 def settings_index(request: HttpRequest) -> HttpResponse:
-    groups = list(LocalGroup.objects.filter(memberships__user=request.user).order_by("name"))
+    groups = list(LocalGroup.objects.filter(in_members_group(request.user, "")).order_by("name"))
     if not groups:
         raise Http404("Not in a group")
     if len(groups) == 1:
@@ -614,7 +622,9 @@ def invite_member(request: HttpRequest, group_id: int) -> HttpResponse:
         except AccountError as exc:
             invite_form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Invitation sent to {data['email']}.")
+            messages.success(
+                request, f"Invitation to {data['email']} is queued; they will get an email shortly."
+            )
             return redirect("groups:settings", group_id=group.pk)
     return render(
         request,

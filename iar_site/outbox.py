@@ -21,6 +21,7 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import timedelta
+from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
@@ -194,7 +195,13 @@ def deliver(message_id: int) -> str:
         email = EmailMultiAlternatives(
             subject=subject,
             body=text,
-            to=[f"{message.to_name} <{message.to_email}>" if message.to_name else message.to_email],
+            # formataddr quotes a name with a comma or brackets ("Group, Leeds") instead of breaking
+            # the address.
+            to=[
+                formataddr((message.to_name, message.to_email))
+                if message.to_name
+                else message.to_email
+            ],
             headers={"X-IAR-Idempotency-Key": message.idempotency_key},
         )
         email.attach_alternative(html, "text/html")

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, User
+from cases import services
 from cases.models import (
     Allocation,
     CampaignTarget,
@@ -538,6 +539,34 @@ def test_changing_the_holder_in_the_admin_records_a_holder_change(staff_client, 
         action="admin.changed", object_type="cases.allocation", actor=world.staff
     )
     assert entry.changes == {"holder": str(world.member_x)}
+
+
+def test_a_holder_named_in_the_admin_goes_through_the_holder_service(staff_client, world):
+    allocation = world.allocation_confidential_x
+    url = admin_url(Allocation, "change", allocation.pk)
+    data = form_data(staff_client.get(url))
+    data["holder"] = world.member_x.pk
+    assert staff_client.post(url, data).status_code == 302
+    allocation.refresh_from_db()
+    assert allocation.holder == world.member_x  # IAR staff may approve, so it applies at once
+    change = HolderChange.objects.get(allocation=allocation)
+    assert (change.status, change.decided_by) == ("approved", world.staff)
+    grant = AuditEntry.objects.get(action="allocation.holder_changed", actor=world.staff)
+    assert grant.changes["holder"] == [world.holder_x.pk, world.member_x.pk]
+    assert OutboundMessage.objects.filter(template="holder-changed").exists()
+
+
+def test_the_admin_leaves_a_waiting_holder_request_to_be_decided(staff_client, world):
+    allocation = world.allocation_confidential_x
+    services.change_holder(allocation, to_user=world.member_x, actor=world.holder_x)
+    url = admin_url(Allocation, "change", allocation.pk)
+    data = form_data(staff_client.get(url))
+    data["holder"] = world.member_x.pk
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "waiting for approval" in response.content.decode()
+    allocation.refresh_from_db()
+    assert allocation.holder == world.holder_x
 
 
 def test_holder_from_another_group_is_refused(staff_client, world):

@@ -48,7 +48,9 @@ def test_member_home_is_my_cases_with_only_their_groups_cases(world, client_for)
     html = page(client_for, "member_x")
     assert "My cases" in html
     assert "Case of X" in html
-    assert "Confidential of X" in html
+    # The confidential case is on the list by its reference: its name is for the holder only.
+    assert world.case_confidential_x.reference in html
+    assert "Confidential of X" not in html
     assert "Case of Y" not in html
     assert "Record an action" in html
     assert "Stall" in html  # last action shown on the card

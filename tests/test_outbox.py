@@ -156,3 +156,12 @@ def test_notify_group_uses_the_groups_channel(world):
     # The same cause again queues nothing new.
     notify_group(world.group_x, key="t:1", template="invitation", context={}, holder=world.holder_x)
     assert OutboundMessage.objects.count() == 3
+
+
+def test_a_name_with_a_comma_is_quoted_not_broken(world):
+    # Group names such as "Amnesty Leeds, North" go in the To line: unquoted, the comma would
+    # split the address and the send would fail on every retry.
+    message = queue(world, key="comma")
+    OutboundMessage.objects.filter(pk=message.pk).update(to_name="Group, Leeds (North)")
+    assert outbox.deliver(message.pk) == "sent"
+    assert mail.outbox[-1].to == ['"Group, Leeds (North)" <someone@example.org>']

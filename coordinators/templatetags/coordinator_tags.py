@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from cases.models import Case, CaseUpdate, CaseUpdateNotice
+from cases.querysets import may_read_confidential
 from groups.models import AnnualReport, Membership
 
 from ..querysets import manages
@@ -42,9 +43,10 @@ def case_updates_panel(context: template.Context, case: Case) -> dict[str, Any] 
         ]
     )
     document = case.current_document()
-    may_download = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or is_manager
-    if not may_download:
-        may_download = case.allocations.open().filter(holder=user).exists()
+    # The same rule as the download itself (holder, coordinator and IAR staff only).
+    may_download = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
+        user, case
+    )
     acknowledged = (
         AnnualReport.objects.visible_to(user)
         .filter(

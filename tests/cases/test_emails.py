@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases import services
+from groups.models import Membership
 from iar_site import outbox
 from iar_site.models import OutboundMessage
 
@@ -14,6 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def drive_every_notice(world):
+    # Offers are answered, and holders changed, by the groups' administrators.
+    Membership.objects.filter(user__in=[world.member_x, world.member_y]).update(
+        role=Membership.Role.ADMIN
+    )
     world.case_unallocated_a.coordinator = world.coordinator_a.coordinator_profile
     world.case_unallocated_a.save()
     offer = services.allocate_case(world.case_unallocated_a, world.group_y, actor=world.staff)
@@ -41,6 +46,7 @@ TEMPLATES = [
     "allocation-accepted",
     "allocation-declined",
     "holder-changed",
+    "holder-change-group",
     "relinquish-requested",
     "relinquish-confirmed",
     "case-request-received",

@@ -11,12 +11,17 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Allocation, HolderChange
-from groups.models import CaseRequest
+from groups.models import CaseRequest, Membership
 from iar_site.models import OutboundMessage
 
 from ..conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
+
+
+def make_admin(user) -> None:
+    # Offers are answered, and holders changed, by a group's administrators.
+    Membership.objects.filter(user=user).update(role=Membership.Role.ADMIN)
 
 
 @pytest.fixture
@@ -25,6 +30,7 @@ def offer(world):
 
 
 def test_group_sees_the_offer_and_accepts_naming_its_holder(world, client_for, offer):
+    make_admin(world.member_y)
     client = client_for("member_y")
     case_page = client.get(reverse("cases:detail", args=[world.case_unallocated_a.reference]))
     assert "Answer this offer" in case_page.content.decode()
@@ -38,6 +44,7 @@ def test_group_sees_the_offer_and_accepts_naming_its_holder(world, client_for, o
 
 
 def test_group_declines_with_a_reason(world, client_for, offer):
+    make_admin(world.member_y)
     client = client_for("member_y")
     url = reverse("cases:respond_offer", args=[world.case_unallocated_a.reference])
     response = client.post(url, {"decision": "decline", "reason": ""})
@@ -57,6 +64,7 @@ def test_only_the_offered_group_can_answer(world, client_for, persona, offer):
 
 
 def test_member_changes_holder_and_coordinator_and_iar_are_told(world, client_for):
+    make_admin(world.member_x)
     client = client_for("member_x")
     url = reverse("cases:change_holder", args=[world.case_x.reference])
     assert (

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Allocation, Case, HolderChange
+from groups.models import Membership
 from iar_site import outbox
 from iar_site.models import AuditEntry, OutboundMessage
 
@@ -18,6 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def messages_for(template: str) -> list[OutboundMessage]:
     return list(OutboundMessage.objects.filter(template=template).order_by("pk"))
+
+
+def make_admin(user) -> None:
+    # Answering offers and changing holders is for a group's administrators.
+    Membership.objects.filter(user=user).update(role=Membership.Role.ADMIN)
 
 
 def test_offer_goes_to_the_group_and_the_coordinator_with_a_link(world):
@@ -98,6 +104,7 @@ def test_holder_must_be_a_member_of_the_group(world):
 
 
 def test_group_accepts_names_its_holder_and_it_is_recorded(world):
+    make_admin(world.member_y)
     allocation = services.allocate_case(world.case_unallocated_a, world.group_y, actor=world.staff)
     services.accept_offer(allocation, holder=world.member_y, actor=world.member_y)
     allocation.refresh_from_db()
@@ -114,6 +121,7 @@ def test_another_group_cannot_answer_an_offer(world):
 
 
 def test_declining_frees_the_place(world):
+    make_admin(world.member_y)
     case = f.CaseFactory(max_groups=1)
     allocation = services.allocate_case(case, world.group_y, actor=world.staff)
     services.decline_offer(allocation, reason="We are full this year", actor=world.member_y)
@@ -126,6 +134,7 @@ def test_declining_frees_the_place(world):
 
 def test_holder_change_is_a_row_and_tells_coordinator_and_iar(world, settings):
     settings.IAR_EMAIL = "iar-test@example.org"
+    make_admin(world.member_x)
     services.change_holder(world.allocation_x, to_user=world.member_x, actor=world.member_x)
     change = HolderChange.objects.get(allocation=world.allocation_x)
     assert (change.from_user, change.to_user, change.changed_by) == (
@@ -143,6 +152,7 @@ def test_holder_change_is_a_row_and_tells_coordinator_and_iar(world, settings):
 
 
 def test_holder_change_to_a_non_member_is_refused(world):
+    make_admin(world.member_x)
     with pytest.raises(services.CaseError, match="member of the group"):
         services.change_holder(world.allocation_x, to_user=world.member_y, actor=world.member_x)
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Allocation
+from groups.models import Membership
 from iar_site.models import OutboundMessage
 
 from ..factories import PASSWORD
@@ -30,6 +31,8 @@ def test_staff_offer_a_case_and_the_group_accepts_it(world, live_server, browser
     # The group hears by its channel and the coordinator of country A is told, in the outbox.
     assert OutboundMessage.objects.filter(recipient_group=world.group_y).exists()
 
+    # A group's administrators answer its offers.
+    Membership.objects.filter(user=world.member_y).update(role=Membership.Role.ADMIN)
     phone = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
     log_in(phone, live_server, world.member_y.email, PASSWORD)
     phone.get_by_role("link", name="Accept or decline this case").click()

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases.services import stop_case
+from groups.models import Membership
 
 from .. import factories as f
 
@@ -13,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_offer_has_its_answer_button_on_the_card(world, client_for):
+    # The group's administrators answer offers (a plain member is shown "See the offer").
+    Membership.objects.filter(user=world.member_x).update(role=Membership.Role.ADMIN)
     case = f.CaseFactory(country=world.country_a, title="Offered case")
     f.AllocationFactory(case=case, group=world.group_x, status="offered", started_on=None)
     html = client_for("member_x").get("/").content.decode()

@@ -101,7 +101,7 @@ def test_admin_invites_a_member_to_their_own_group(world, client_for, admin_x):
         {"full_name": "New Person", "email": "new.person@example.org", "role": "group_member"},
         follow=True,
     )
-    assert "Invitation sent to new.person@example.org" in response.content.decode()
+    assert "Invitation to new.person@example.org is queued" in response.content.decode()
     invitation = Invitation.objects.get()
     assert invitation.group == world.group_x and invitation.invited_by == admin_x
 
