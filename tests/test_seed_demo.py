@@ -27,7 +27,7 @@ from cases.models import (
     Region,
     Theme,
 )
-from coordinators.models import CountryCoordinator
+from coordinators.models import CaseUpdate, CaseUpdateNotice, CountryCoordinator
 from groups.models import Activity, AnnualReport, LocalGroup, Membership
 
 PASSWORD = "iar-demo-2026"
@@ -199,8 +199,6 @@ def test_second_run_adds_nothing(seeded):
 
 
 def test_coordinators_updates_reach_only_groups_active_when_published(seeded):
-    from cases.models import CaseUpdate, CaseUpdateNotice
-
     assert CaseUpdate.objects.filter(status="published").count() >= 30
     for notice in CaseUpdateNotice.objects.select_related("update", "allocation"):
         assert notice.allocation.started_on <= notice.update.published_at.date()
