@@ -3,7 +3,7 @@ import ipaddress
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
-from iar_site.roles import needs_mfa
+from .access import needs_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):

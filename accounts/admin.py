@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
@@ -8,14 +9,17 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from iar_site import audit
 from iar_site.admin import ReadOnlyPermissionsMixin, StaffModelAdmin, is_iar_staff
-from iar_site.models import OutboundMessage
+from notifications.models import OutboundMessage
 
 from .models import Invitation, User
+
+if TYPE_CHECKING:
+    from groups.models import Membership
 
 # Roles here come from is_staff, coordinator profiles and group memberships, never from Django's
 # permission groups; listing those beside local groups would only confuse.
@@ -62,11 +66,10 @@ class RoleFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        from coordinators.models import CountryCoordinator
-        from groups.models import Membership
-
-        is_coordinator = Exists(CountryCoordinator.objects.filter(user=OuterRef("pk")))
-        is_member = Exists(Membership.objects.filter(user=OuterRef("pk")))
+        # Through the reverse relations: coordinators and groups sit above accounts.
+        is_coordinator = Q(coordinator_profile__isnull=False)
+        membership = cast("type[Membership]", User.memberships.rel.related_model)
+        is_member = Exists(membership.objects.filter(user=OuterRef("pk")))
         match self.value():
             case "staff":
                 return queryset.filter(is_staff=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from cases.models import Country
@@ -15,12 +17,12 @@ class InvitationForm(forms.Form):
         label="Full name",
         max_length=150,
         validators=[validate_person_name],
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-control"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": "Enter the full name of the person you are inviting."},
     )
     email = forms.EmailField(
         label="Email address",
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "class": "form-control"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         error_messages={
             "required": "Enter the email address of the person you are inviting.",
             "invalid": "Enter an email address like name@example.org.",
@@ -29,24 +31,24 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(
         label="Role",
         choices=Invitation.Role.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select,
     )
     group = forms.ModelChoiceField(
         label="Group (for group members and administrators)",
         queryset=LocalGroup.objects.filter(is_active=True),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select,
     )
     countries = forms.ModelMultipleChoiceField(
         label="Countries covered (for coordinators)",
         help_text="To choose more than one, hold Ctrl (or Cmd on a Mac) as you click.",
         queryset=Country.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8, "class": "form-select"}),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         role = data.get("role")
         if role in (Invitation.Role.GROUP_MEMBER, Invitation.Role.GROUP_ADMIN) and not data.get(
             "group"
@@ -62,7 +64,7 @@ class AcceptInvitationForm(forms.Form):
         label="Your name",
         max_length=150,
         validators=[validate_person_name],
-        widget=forms.TextInput(attrs={"autocomplete": "name", "class": "form-control"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Enter your name."},
     )
     # strip=False: a password is kept exactly as typed, as the login form reads it; stripping
@@ -70,7 +72,7 @@ class AcceptInvitationForm(forms.Form):
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         # Plain words for AUTH_PASSWORD_VALIDATORS (length 8, not common, not all numbers, not like
         # the name or email); the validators themselves still decide.
         help_text=(
@@ -83,12 +85,12 @@ class AcceptInvitationForm(forms.Form):
     password2 = forms.CharField(
         label="Type the password again",
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Type the password again, to check it."},
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         if (
             data.get("password1")
             and data.get("password2")

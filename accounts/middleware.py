@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import redirect
 
-from iar_site.roles import needs_mfa
+from .access import needs_mfa
 
 # Paths a staff member or coordinator may reach before enrolling an authenticator app: the login,
 # password and MFA pages, static files, the health check and accepting an invitation. Not the rest

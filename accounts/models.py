@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -11,12 +12,12 @@ from django.utils import timezone
 from .validators import validate_person_name
 
 
-class EmailUserManager(UserManager):
+class EmailUserManager(UserManager["User"]):
     """Users log in by email; there is no username."""
 
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -24,12 +25,18 @@ class EmailUserManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    # The email replaces Django's username as the first argument (its documented way to log in by
+    # email), which django-stubs reports as an incompatible override.
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -38,9 +45,11 @@ class EmailUserManager(UserManager):
 class User(AbstractUser):
     """A person who logs in. `is_staff` marks IAR programme staff."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # Removing an inherited field by setting it to None is Django's documented idiom, which
+    # django-stubs types as a str field.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, validators=[validate_person_name])
     phone = models.CharField(max_length=40, blank=True)
@@ -48,7 +57,10 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
 
-    objects = EmailUserManager()
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
+
+    # The user's programme roles, cached for the request by accounts.access.roles_of.
+    _iar_roles: set[str]
 
     class Meta:
         ordering = ["full_name", "email"]

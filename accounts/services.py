@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
@@ -23,14 +23,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 
-from iar_site import audit, outbox
+from iar_site import audit
+from notifications import outbox
 
+from .access import is_group_admin, is_staff
 from .models import Invitation, User
 from .validators import validate_person_name
 
 if TYPE_CHECKING:
     from cases.models import Country
     from groups.models import LocalGroup
+    from notifications.models import OutboundMessage
 
 RATE_WINDOW = timedelta(hours=1)
 
@@ -78,15 +81,13 @@ def existing_login(invitation: Invitation) -> User | None:
 
 
 def _may_invite(actor: User, role: str, group: LocalGroup | None) -> bool:
-    if actor.is_staff:
+    if is_staff(actor):
         return True
-    from groups.models import Membership
-
     # A group's administrators may bring in their own members, never staff or coordinators.
     return (
         group is not None
         and role in (Invitation.Role.GROUP_MEMBER, Invitation.Role.GROUP_ADMIN)
-        and Membership.objects.filter(user=actor, group=group, role=Membership.Role.ADMIN).exists()
+        and is_group_admin(actor, group)
     )
 
 
@@ -108,7 +109,7 @@ def _race_window_hook() -> None:
     """Between counting and writing an invitation; tests widen the gap here."""
 
 
-def _check_invitation_rate(actor: User, now) -> None:
+def _check_invitation_rate(actor: User, now: datetime) -> None:
     """At most INVITATIONS_PER_HOUR invitations by one person in any hour. Call inside the
     transaction, after _lock_inviter, so two requests at once cannot both pass."""
     limit = settings.INVITATIONS_PER_HOUR
@@ -192,7 +193,7 @@ def invite_person(
 
 
 @outbox.context_builder("invitation")
-def _invitation_link(message) -> dict[str, str]:
+def _invitation_link(message: OutboundMessage) -> dict[str, object]:
     # Called as the email is made, each time it is sent: the token exists only in the email.
     invitation = Invitation.objects.get(pk=message.context["invitation_id"])
     path = reverse("accounts:accept_invitation", args=[new_invitation_token(invitation)])

@@ -3,11 +3,12 @@ from __future__ import annotations
 from allauth.account.utils import perform_login
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from .access import AuthenticatedHttpRequest, staff_required
 from .forms import AcceptInvitationForm, InvitationForm, JoinWithExistingLoginForm
 from .services import (
     AccountError,
@@ -18,9 +19,8 @@ from .services import (
 )
 
 
-def invite(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        raise PermissionDenied
+@staff_required
+def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

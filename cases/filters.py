@@ -3,6 +3,8 @@ filtered list is a bookmarkable URL and can be saved under a name."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 import django_filters
 from django.db.models import F, Q, QuerySet
 
@@ -10,6 +12,16 @@ from coordinators.models import CountryCoordinator
 from groups.models import LocalGroup
 
 from .models import Case, CasePerson, Country, Gender, Region, Theme
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class OpenGroups(TypedDict):
+    """The open-allocation count the case list annotates (see `matching.open_count`)."""
+
+    open_groups: int
+
 
 ALLOCATION_CHOICES = [
     ("allocated", "Allocated (every place taken)"),
@@ -69,7 +81,9 @@ class CaseFilter(django_filters.FilterSet):
     def filter_gender(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         return queryset.filter(pk__in=CasePerson.objects.filter(gender=value).values("case_id"))
 
-    def filter_allocation(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+    def filter_allocation(
+        self, queryset: QuerySet[WithAnnotations[Case, OpenGroups]], name: str, value: str
+    ) -> QuerySet[Case]:
         if value == "allocated":
             return queryset.filter(open_groups__gte=F("max_groups"))
         if value == "under":

@@ -1,17 +1,24 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils import timezone
 
 from accounts.models import User
-from groups.models import LocalGroup
 
-from .models import Case, Region, Theme
+from .models import Case
+from .uploads import UploadRejected, check_upload, limit_text
+
+if TYPE_CHECKING:
+    from groups.models import LocalGroup
 
 HOW_CHOICES = [
     ("offer", "Offer it: the group accepts and names its casefile holder, or declines"),
     ("direct", "Allocate it now: the group starts work at once"),
 ]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "Enter a real date, for example 03/11/2026."}
 
 
 def members_of(group: LocalGroup):
@@ -32,7 +39,7 @@ class AllocateForm(forms.Form):
 
     def __init__(self, *args, group: LocalGroup, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = members_of(group)
+        cast("forms.ModelChoiceField[User]", self.fields["holder"]).queryset = members_of(group)
 
 
 class OfferResponseForm(forms.Form):
@@ -59,10 +66,10 @@ class OfferResponseForm(forms.Form):
 
     def __init__(self, *args, group: LocalGroup, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = members_of(group)
+        cast("forms.ModelChoiceField[User]", self.fields["holder"]).queryset = members_of(group)
 
     def clean(self):
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         if data.get("decision") == "accept" and not data.get("holder"):
             self.add_error("holder", "Choose who will be the casefile holder.")
         if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
@@ -85,7 +92,7 @@ class HolderForm(forms.Form):
         queryset = members_of(group)
         if current is not None:
             queryset = queryset.exclude(pk=current.pk)
-        self.fields["holder"].queryset = queryset
+        cast("forms.ModelChoiceField[User]", self.fields["holder"]).queryset = queryset
 
 
 class RelinquishForm(forms.Form):
@@ -117,100 +124,86 @@ class StopCaseForm(forms.Form):
     )
 
 
-class CaseRequestForm(forms.Form):
-    group = forms.ModelChoiceField(
-        label="For which group?",
-        queryset=LocalGroup.objects.none(),
-        error_messages={"invalid_choice": "Choose your group."},
+class TargetForm(forms.Form):
+    authority = forms.CharField(
+        label="Authority",
+        max_length=200,
+        help_text="For example Minister of Justice",
+        error_messages={"required": "Enter who the authority is, for example Minister of Justice."},
     )
-    number = forms.IntegerField(
-        label="How many cases?",
-        min_value=1,
-        max_value=10,
-        initial=1,
-        error_messages={
-            "min_value": "Ask for at least 1 case.",
-            "max_value": "Ask for 10 cases or fewer.",
-            "invalid": "Enter a whole number, for example 2.",
-        },
-    )
-    meeting_date = forms.DateField(
-        label="Date of the meeting where you will start",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Please give us at least three weeks",
-        error_messages={"invalid": "Enter a real date, for example 03/11/2026."},
-    )
-    regions = forms.ModelMultipleChoiceField(
-        label="Regions you would like (optional)",
-        queryset=Region.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    themes = forms.ModelMultipleChoiceField(
-        label="Issues you would like (optional)",
-        queryset=Theme.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    notes = forms.CharField(
-        label="Anything else we should know? (optional)",
-        required=False,
+    title = forms.CharField(label="Name and honorific (optional)", max_length=200, required=False)
+    postal_address = forms.CharField(
+        label="Postal address",
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the postal address groups should write to."},
+    )
+    email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org."},
+    )
+    salutation = forms.CharField(label="Salutation", max_length=120, initial="Dear Minister")
+    valid_from = forms.DateField(
+        label="Takes effect on",
+        widget=DATE_WIDGET,
+        error_messages={**DATE_ERRORS, "required": "Enter the date the change takes effect."},
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = LocalGroup.objects.filter(memberships__user=user, is_active=True)
-        self.fields["group"].queryset = groups
-        if len(groups) == 1:
-            self.fields["group"].initial = groups[0]
-            self.fields["group"].empty_label = None
+        self.fields["valid_from"].initial = timezone.localdate()
 
-    def clean_meeting_date(self):
-        value = self.cleaned_data["meeting_date"]
-        if value < timezone.localdate():
-            raise forms.ValidationError("The meeting date cannot be in the past.")
-        if value.year > timezone.localdate().year + 2:
-            raise forms.ValidationError("Enter a date within the next two years.")
+    def clean_valid_from(self):
+        value = self.cleaned_data["valid_from"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
         return value
 
 
-class FulfilRequestForm(forms.Form):
-    cases = forms.ModelMultipleChoiceField(
-        label="Cases to allocate (optional)",
-        queryset=Case.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose cases from the list."},
-    )
-    how = forms.ChoiceField(
-        label="How?", choices=HOW_CHOICES, widget=forms.RadioSelect, initial="offer"
-    )
-    response = forms.CharField(
-        label="Message to the group (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example what IAR is sending instead",
+class RetireTargetForm(forms.Form):
+    on = forms.DateField(
+        label="Stop writing to this target from",
+        widget=DATE_WIDGET,
+        error_messages={**DATE_ERRORS, "required": "Enter the date to stop from."},
     )
 
-    def __init__(self, *args, cases, number: int, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = cases
-        # A staff form: staff may read every case, so each choice names it in full (str() of a
-        # confidential case is its reference only).
-        self.fields["cases"].label_from_instance = lambda case: f"{case.reference} {case.title}"
-        self.number = number
+        self.fields["on"].initial = timezone.localdate()
 
-    def clean(self):
-        data = super().clean()
-        chosen = data.get("cases") or []
-        if len(chosen) > self.number:
-            self.add_error("cases", f"The group asked for {self.number} case(s); choose fewer.")
-        if not chosen and not (data.get("response") or "").strip():
-            raise forms.ValidationError("Choose at least one case, or write a message.")
-        return data
+
+class CasefileForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={"required": "Enter a title, for example Casefile, May 2026."},
+    )
+    notes = forms.CharField(
+        label="What changed in this version (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    file = forms.FileField(
+        label="File",
+        error_messages={
+            "required": "Choose the casefile document to upload.",
+            "empty": "The file is empty. Choose the file again, or check it opens.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = limit_text()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_upload(upload)
+        except UploadRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
 
 
 class SaveViewForm(forms.Form):

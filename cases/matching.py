@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import (
     BooleanField,
@@ -35,6 +35,9 @@ from groups.models import CaseRequest, LocalGroup
 from .models import Allocation, Case, CasePerson
 from .querysets import OPEN
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 WEIGHTS: dict[str, int] = {
     # Preferences a group told us, each met or not.
     "region": 30,  # the case's country is in a region the group prefers
@@ -48,6 +51,8 @@ WEIGHTS: dict[str, int] = {
 }
 MAX_SPARE_PLACES = 3
 MAX_WAITING_MONTHS = 12
+# How many ranked groups or cases a staff page shows.
+MATCH_LIMIT = 25
 NEVER_AGAIN = (Allocation.EndReason.RELINQUISHED, Allocation.EndReason.WITHDRAWN)
 # What scoring and the ranking page read of a group: loading only these keeps ranking thousands
 # of groups quick (addresses and notes are long and unused here).
@@ -115,6 +120,19 @@ def _fairness(
     }
 
 
+class GroupFacts(TypedDict):
+    """What `_group_facts` annotates on a group."""
+
+    open_cases: int
+    last_new: datetime | None
+    has_request: bool
+
+
+class RankedGroupFacts(GroupFacts):
+    region_met: bool
+    theme_met: bool
+
+
 def _group_facts() -> dict[str, Any]:
     """Annotations describing a group's load and history, used by both rankings."""
     return {
@@ -161,7 +179,8 @@ def rank_groups_for_case(case: Case, groups: QuerySet[LocalGroup] | None = None)
         **_group_facts(),
     )
     matches = []
-    for group in queryset:
+    # The annotations come from a dict (`**_group_facts()`), which the type checker cannot follow.
+    for group in cast("QuerySet[WithAnnotations[LocalGroup, RankedGroupFacts]]", queryset):
         parts = {
             "region": WEIGHTS["region"] if group.region_met else 0,
             "theme": WEIGHTS["theme"] if group.theme_met else 0,
@@ -197,7 +216,11 @@ def rank_cases_for_group(group: LocalGroup, case_request: CaseRequest | None = N
     if case_request is not None:
         region_ids |= set(case_request.preferred_regions.values_list("pk", flat=True))
         theme_ids |= set(case_request.preferred_themes.values_list("pk", flat=True))
-    facts = LocalGroup.objects.filter(pk=group.pk).annotate(**_group_facts()).get()
+    facts = cast(
+        "WithAnnotations[LocalGroup, GroupFacts]",
+        LocalGroup.objects.filter(pk=group.pk).annotate(**_group_facts()).get(),
+    )
+
     fairness = _fairness(facts.capacity, facts.open_cases, facts.last_new, facts.has_request)
     gender_met: Any = Value(False)
     if group.preferred_gender:

@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .querysets import AllocationQuerySet, CaseQuerySet, may_read_confidential
+from accounts.access import may_read_confidential
+
+from .querysets import AllocationQuerySet, CaseQuerySet
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -171,9 +173,13 @@ class Case(models.Model):
             return f"{self.reference} {self.title}"
         return self.label_without_name()
 
-    @property
-    def is_stopped(self) -> bool:
-        return self.status == self.Status.CLOSED
+    def private_names(self) -> list[str]:
+        """What would name the person of a confidential case (its title and the names of the
+        people concerned), which stored text such as the audit log must never carry; empty for
+        any other case."""
+        if self.sensitivity != self.Sensitivity.CONFIDENTIAL:
+            return []
+        return [self.title, *self.people.values_list("name", flat=True)]
 
     def current_targets(self) -> models.QuerySet[CampaignTarget]:
         return self.targets.filter(valid_to__isnull=True)
@@ -424,88 +430,25 @@ class HolderChange(models.Model):
         return self.status == self.Status.PENDING
 
 
-class CaseUpdate(models.Model):
-    """A coordinator's news on a case; publishing it gives every group on the case a notice."""
+class SavedView(models.Model):
+    """A staff member's named, filtered list (its query string), to come back to in one click."""
 
-    class Kind(models.TextChoices):
-        DEVELOPMENT = "development", "Development"
-        TARGETS_CHANGED = "targets_changed", "Targets changed"
-        ACTION_NEEDED = "action_needed", "Action needed"
-        CASE_CLOSED = "case_closed", "Case closed"
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="updates")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DEVELOPMENT)
-    title = models.CharField(max_length=200)
-    body = models.TextField(
-        help_text="A small Markdown subset: paragraphs, bold, italics, lists, links"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    list_name = models.CharField(max_length=40, help_text="Which list, e.g. cases or groups")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["case", "status", "published_at"])]
+        db_table = "iar_site_savedview"
+        ordering = ["list_name", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False),
-                name="case_update_published_has_time",
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"], name="saved_view_unique_name"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.reference}: {self.title}"
-
-
-def update_attachment_upload_to(instance: CaseUpdateAttachment, filename: str) -> str:
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"updates/{instance.update.case_id}/{timezone.now():%Y%m%d%H%M%S%f}.{suffix}"
-
-
-class CaseUpdateAttachment(models.Model):
-    update = models.ForeignKey(CaseUpdate, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=update_attachment_upload_to)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["update", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class CaseUpdateNotice(models.Model):
-    """One group's copy of a published update, and whether the group has read and acknowledged it."""
-
-    update = models.ForeignKey(CaseUpdate, on_delete=models.CASCADE, related_name="notices")
-    allocation = models.ForeignKey(
-        Allocation, on_delete=models.CASCADE, related_name="update_notices"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    read_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["update", "allocation"], name="notice_one_per_group"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.update} → {self.allocation.group}"
+        return self.name

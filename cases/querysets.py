@@ -10,16 +10,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
+
+from accounts.access import is_staff
 
 if TYPE_CHECKING:
     from accounts.models import User
 
+    # Named as strings in the QuerySet base classes below, which linters do not read as uses.
+    from .models import Allocation, Case  # noqa: F401
+
+# The models build their managers from these querysets, so the statuses they share are named
+# here rather than imported: Allocation.Status.OFFERED and ACTIVE, Case.Status.DRAFT.
 OPEN = ("offered", "active")
-
-
-def is_staff(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+CASE_DRAFT = "draft"
 
 
 def in_members_group(user: User, group_path: str = "group") -> Q:
@@ -29,7 +33,7 @@ def in_members_group(user: User, group_path: str = "group") -> Q:
     return Q(**{f"{prefix}memberships__user": user, f"{prefix}is_active": True})
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: User) -> CaseQuerySet:
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -38,7 +42,7 @@ class CaseQuerySet(models.QuerySet):
         rule = (
             Q(allocations__status__in=OPEN)
             & in_members_group(user, "allocations__group")
-            & ~Q(status="draft")
+            & ~Q(status=self.model.Status.DRAFT)
         )
         rule |= Q(country__coordinators__user=user)
         # The filter spans to-many relations: deduplicate through a subquery rather than
@@ -46,83 +50,41 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
 
     def open(self) -> CaseQuerySet:
-        return self.filter(status="open")
+        return self.filter(status=self.model.Status.OPEN)
+
+    def managed_by(self, user: User) -> CaseQuerySet:
+        """The cases `user` manages: a coordinator those of the countries they cover, IAR staff
+        every case. Group members see cases but manage none, so the pages that change a case
+        (its updates, targets and casefile) are a 404 for them."""
+        cases = self.visible_to(user)
+        if is_staff(user):
+            return cases
+        if not user.is_authenticated:
+            return cases.none()
+        coordinated = self.model.objects.filter(country__coordinators__user=user)
+        return cases.filter(pk__in=coordinated.values("pk"))
 
 
-class AllocationQuerySet(models.QuerySet):
+class AllocationQuerySet(models.QuerySet["Allocation"]):
     def visible_to(self, user: User) -> AllocationQuerySet:
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if is_staff(user):
             return self
-        rule = in_members_group(user) & Q(status__in=OPEN) & ~Q(case__status="draft")
+        rule = in_members_group(user) & Q(status__in=OPEN) & ~Q(case__status=CASE_DRAFT)
         rule |= Q(case__country__coordinators__user=user)
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
+
+    def stopped_for(self, user: User) -> AllocationQuerySet:
+        """Ended allocations of a stopped case, for the user's active groups: they must still
+        reach the page where they confirm they have stopped, although the case is no longer
+        theirs to see."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(in_members_group(user), status="ended", end_reason="case_closed")
 
     def open(self) -> AllocationQuerySet:
         return self.filter(status__in=OPEN)
 
     def active(self) -> AllocationQuerySet:
-        return self.filter(status="active")
-
-    def with_reports_in(self) -> AllocationQuerySet:
-        """Annotate `reports_in`: yearly reports sent (submitted or acknowledged), from which
-        groups.services.next_report_due gives the next due date."""
-        return self.annotate(
-            reports_in=Count(
-                "annual_reports",
-                filter=Q(annual_reports__status__in=("submitted", "acknowledged")),
-                distinct=True,
-            )
-        )
-
-
-def may_read_confidential(user: User, case) -> bool:
-    """A confidential case's narrative, people and casefile are for IAR staff, the coordinators
-    of its country and the casefile holders of the active groups working on it now: nobody else,
-    even in those groups. The one rule every page and download asks."""
-    if is_staff(user):
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if case.country.coordinators.filter(user=user).exists():
-        return True
-    return case.allocations.filter(status__in=OPEN, holder=user, group__is_active=True).exists()
-
-
-def is_group_admin(user: User, group) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    from groups.models import Membership  # groups.models imports this module's models
-
-    return Membership.objects.filter(
-        user=user, group=group, role=Membership.Role.ADMIN, group__is_active=True
-    ).exists()
-
-
-def may_answer_offer(user: User, allocation) -> bool:
-    """Accepting an offer names the casefile holder, who may read a confidential case: only the
-    group's administrators (and IAR staff) answer for the group."""
-    return is_staff(user) or is_group_admin(user, allocation.group)
-
-
-def may_change_holder(user: User, allocation) -> bool:
-    """The group's administrators, the current casefile holder (handing over) and IAR staff. A
-    plain member may not, or anyone could name themselves and read a confidential case."""
-    if is_staff(user):
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if allocation.holder_id is not None and allocation.holder_id == user.pk:
-        return allocation.group.memberships.filter(user=user, group__is_active=True).exists()
-    return is_group_admin(user, allocation.group)
-
-
-def may_approve_holder_change(user: User, case) -> bool:
-    """Who decides whether a holder change on a confidential case stands: the coordinators of the
-    case's country and IAR staff, the people who may read it already."""
-    if is_staff(user):
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return case.country.coordinators.filter(user=user).exists()
+        return self.filter(status=self.model.Status.ACTIVE)

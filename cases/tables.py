@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-import tablib
 from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from groups.models import LocalGroup
-from iar_site.exports import spreadsheet_safe
+from iar_site.exports import export_response
 
 from .models import Case
 
@@ -124,15 +123,10 @@ def configure(table: tables.Table, request: HttpRequest) -> tables.Table:
 def export_page(table: tables.Table, fmt: str, filename: str) -> HttpResponse:
     """Exactly the rows and columns on screen (this page, these filters, this order)."""
     columns = [column for column in table.columns if column.visible]
-    dataset = tablib.Dataset(headers=[str(column.header) for column in columns])
-    for row in table.page.object_list if hasattr(table, "page") else table.rows:
-        dataset.append([spreadsheet_safe(row.get_cell_value(column.name)) for column in columns])
-    if fmt == "xlsx":
-        response = HttpResponse(
-            dataset.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    rows = table.page.object_list if hasattr(table, "page") else table.rows
+    return export_response(
+        [column.header for column in columns],
+        ([row.get_cell_value(column.name) for column in columns] for row in rows),
+        fmt,
+        filename,
+    )

@@ -1,11 +1,10 @@
 from django.urls import path
 
-from . import views, views_requests
+from . import views
 
 app_name = "cases"
 
 urlpatterns = [
-    path("ask-for-cases/", views_requests.request_cases, name="request_cases"),
     path("<ref:reference>/", views.case_detail, name="detail"),
     path("<ref:reference>/offer/", views.respond_offer, name="respond_offer"),
     path("<ref:reference>/holder/", views.change_holder, name="change_holder"),

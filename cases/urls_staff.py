@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_requests, views_staff
+from . import views_staff
 
 app_name = "staff"
 
@@ -23,6 +23,4 @@ urlpatterns = [
         name="confirm_relinquish",
     ),
     path("stopped/", views_staff.stop_confirmations, name="stop_confirmations"),
-    path("case-requests/", views_requests.case_requests, name="case_requests"),
-    path("case-requests/<int:pk>/", views_requests.case_request, name="case_request"),
 ]

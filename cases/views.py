@@ -2,77 +2,39 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from groups.models import Activity
-from iar_site import audit, roles
+from accounts.access import (
+    AuthenticatedHttpRequest,
+    is_staff,
+    manages,
+    may_answer_offer,
+    may_change_holder,
+)
 
 from . import services
 from .forms import HolderForm, OfferResponseForm, RelinquishForm
 from .models import Allocation, Case
-from .querysets import may_answer_offer, may_change_holder, may_read_confidential
 
 
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user)
-        .select_related("country", "country__region", "coordinator__user")
-        .prefetch_related("themes", "people"),
-        reference=reference,
-    )
-    user = request.user
-    user_roles = roles.roles_of(user)
-    sees_all_groups = bool({roles.STAFF, roles.COORDINATOR} & user_roles) and (
-        roles.STAFF in user_roles or case.country.coordinators.filter(user=user).exists()
-    )
-    allocations = Allocation.objects.visible_to(user).filter(case=case).open()
-    if not sees_all_groups:
-        allocations = allocations.filter(group__memberships__user=user)
-    allocations = list(allocations.select_related("group", "holder").order_by("group__name"))
-
-    show_summary = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
-        user, case
-    )
-    if case.sensitivity == Case.Sensitivity.CONFIDENTIAL and show_summary:
-        audit.record("case.viewed_confidential", case, actor=user)
-
-    activities = (
-        Activity.objects.visible_to(user)
-        .filter(allocation__in=allocations)
-        .select_related("allocation__group", "recorded_by")
-        .order_by("-date", "-id")[:15]
-    )
-    own_active = [
-        a for a in allocations if a.status == Allocation.Status.ACTIVE and not sees_all_groups
-    ]
-    if not sees_all_groups:
-        # Offer the holder and offer buttons only to those who may use them (it is a 403 else).
-        for allocation in allocations:
-            allocation.may_change_holder = may_change_holder(user, allocation)
-            allocation.may_answer = may_answer_offer(user, allocation)
-            allocation.pending_holder_change = (
-                services.pending_holder_change(allocation)
-                if allocation.status == Allocation.Status.ACTIVE
-                else None
-            )
-    context = {
-        "case": case,
-        "targets": case.current_targets(),
-        "document": case.current_document(),
-        "allocations": allocations,
-        "activities": activities,
-        "show_summary": show_summary,
-        "sees_all_groups": sees_all_groups,
-        "record_allocation": own_active[0] if own_active else None,
-        "own_allocations": [] if sees_all_groups else allocations,
-        "is_staff": roles.STAFF in user_roles,
-    }
-    return render(request, "cases/detail.html", context)
+def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The old case address. Each role has one case page: staff manage the case, its coordinator
+    works on it in their workspace, a group member opens their group's page. Anyone who cannot
+    see the case gets the same 404 as before."""
+    case = get_object_or_404(Case.objects.visible_to(request.user), reference=reference)
+    if is_staff(request.user):
+        page = "staff:case"
+    elif manages(request.user, case):
+        page = "coordinators:case"
+    else:
+        page = "groups:case"
+    return redirect(page, reference=case.reference, permanent=True)
 
 
-def _own_allocation(request: HttpRequest, reference: str, *statuses: str) -> Allocation:
+def _own_allocation(
+    request: AuthenticatedHttpRequest, reference: str, *statuses: str
+) -> Allocation:
     """The allocation of one of the user's groups on this case; anything else is not found."""
     allocation = (
         Allocation.objects.visible_to(request.user)
@@ -91,20 +53,7 @@ def _own_allocation(request: HttpRequest, reference: str, *statuses: str) -> All
     return allocation
 
 
-def stopped_allocations_for(user) -> QuerySet[Allocation]:
-    """Ended allocations of a stopped case, for the user's groups: they must still reach the page
-    where they confirm they have stopped, although the case is no longer theirs to see."""
-    if not user.is_authenticated or not user.is_active:
-        return Allocation.objects.none()
-    return Allocation.objects.filter(
-        status=Allocation.Status.ENDED,
-        end_reason=Allocation.EndReason.CASE_CLOSED,
-        group__memberships__user=user,
-        group__is_active=True,
-    )
-
-
-def respond_offer(request: HttpRequest, reference: str) -> HttpResponse:
+def respond_offer(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     allocation = _own_allocation(request, reference, Allocation.Status.OFFERED)
     # Every member may read the offer; only the group's administrators answer it, because
     # accepting names the casefile holder.
@@ -139,7 +88,7 @@ def respond_offer(request: HttpRequest, reference: str) -> HttpResponse:
                         f"{data['holder'].full_name} becomes casefile holder once the country "
                         "coordinator approves.",
                     )
-                return redirect("cases:detail", reference=reference)
+                return redirect("groups:case", reference=reference)
             messages.success(request, "Thank you for letting us know. IAR will offer another case.")
             return redirect("home")
     return render(
@@ -149,7 +98,7 @@ def respond_offer(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def change_holder(request: HttpRequest, reference: str) -> HttpResponse:
+def change_holder(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     allocation = _own_allocation(request, reference, Allocation.Status.ACTIVE)
     # The member sees the case, but naming its holder is for the group's administrators and the
     # holder: anyone else could name themselves and read a confidential case.
@@ -177,7 +126,7 @@ def change_holder(request: HttpRequest, reference: str) -> HttpResponse:
                     f"{new_holder.full_name} is now the casefile holder. "
                     "Your coordinator and IAR have been told.",
                 )
-            return redirect("cases:detail", reference=reference)
+            return redirect("groups:case", reference=reference)
     return render(
         request,
         "cases/change_holder.html",
@@ -185,7 +134,7 @@ def change_holder(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def relinquish(request: HttpRequest, reference: str) -> HttpResponse:
+def relinquish(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     allocation = _own_allocation(request, reference, Allocation.Status.ACTIVE)
     form = RelinquishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -200,13 +149,13 @@ def relinquish(request: HttpRequest, reference: str) -> HttpResponse:
                 request,
                 "We have your request. IAR will confirm it; until then, the case stays with you.",
             )
-            return redirect("cases:detail", reference=reference)
+            return redirect("groups:case", reference=reference)
     return render(request, "cases/relinquish.html", {"allocation": allocation, "form": form})
 
 
-def confirm_stop(request: HttpRequest, reference: str) -> HttpResponse:
+def confirm_stop(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     allocation = (
-        stopped_allocations_for(request.user)
+        Allocation.objects.stopped_for(request.user)
         .filter(case__reference=reference)
         .select_related("case", "group")
         .order_by("stop_confirmed_at", "group__name")

@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.access import AuthenticatedHttpRequest, staff_required
 from groups.models import CaseRequest, LocalGroup
-from iar_site.models import SavedView
 
 from . import matching, services
 from .filters import CaseFilter, GroupFilter
 from .forms import AllocateForm, SaveViewForm, StopCaseForm
-from .matching import open_count
-from .models import Allocation, Case, HolderChange, Theme
-from .querysets import is_staff
+from .matching import MATCH_LIMIT, open_count
+from .models import Allocation, Case, HolderChange, SavedView, Theme
 from .tables import CaseTable, GroupTable, configure, export_page
 
-MATCH_LIMIT = 25
 LIST_PARAMS_DROPPED = ("export", "page")
-
-
-def staff_only(view):
-    """Staff pages are not found for anyone else: nothing hints that they exist."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _list_page(request, *, list_name, filterset, table_class, template, title):
@@ -60,11 +45,14 @@ def _list_page(request, *, list_name, filterset, table_class, template, title):
         "export_csv": "?" + urlencode({**current.dict(), "export": "csv"}),
         "export_xlsx": "?" + urlencode({**current.dict(), "export": "xlsx"}),
     }
+    if request.htmx and not request.htmx.history_restore_request:
+        # Filters, sorting and paging under htmx: the results alone, the page stays.
+        return render(request, "cases/staff/_results.html", context)
     return render(request, template, context)
 
 
-@staff_only
-def case_list(request: HttpRequest) -> HttpResponse:
+@staff_required
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = (
         Case.objects.visible_to(request.user)
         .select_related("country", "country__region", "coordinator__user")
@@ -81,8 +69,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_only
-def group_list(request: HttpRequest) -> HttpResponse:
+@staff_required
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     last_new = (
         Allocation.objects.filter(group=OuterRef("pk"))
         .exclude(end_reason=Allocation.EndReason.DECLINED)
@@ -102,9 +90,9 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_only
+@staff_required
 @require_POST
-def save_view(request: HttpRequest) -> HttpResponse:
+def save_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SaveViewForm(request.POST)
     target = "staff:group_list" if request.POST.get("list_name") == "groups" else "staff:case_list"
     if not form.is_valid():
@@ -123,9 +111,9 @@ def save_view(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{data['query']}" if data["query"] else url)
 
 
-@staff_only
+@staff_required
 @require_POST
-def delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     view = get_object_or_404(SavedView, pk=pk, user=request.user)
     target = "staff:group_list" if view.list_name == "groups" else "staff:case_list"
     services.delete_view(view, actor=request.user)
@@ -133,7 +121,7 @@ def delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(target)
 
 
-def _staff_case(request: HttpRequest, reference: str) -> Case:
+def _staff_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return get_object_or_404(
         Case.objects.visible_to(request.user).select_related(
             "country", "country__region", "coordinator__user"
@@ -142,8 +130,8 @@ def _staff_case(request: HttpRequest, reference: str) -> Case:
     )
 
 
-@staff_only
-def case_manage(request: HttpRequest, reference: str) -> HttpResponse:
+@staff_required
+def case_manage(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     allocations = list(
         Allocation.objects.filter(case=case)
@@ -166,8 +154,8 @@ def case_manage(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/staff/case.html", context)
 
 
-@staff_only
-def match_groups(request: HttpRequest, reference: str) -> HttpResponse:
+@staff_required
+def match_groups(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     search = request.GET.get("q", "").strip()[:100]
     groups = None
@@ -186,8 +174,8 @@ def match_groups(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/staff/match_groups.html", context)
 
 
-@staff_only
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@staff_required
+def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(
         LocalGroup.objects.visible_to(request.user).prefetch_related(
             "preferred_regions", "preferred_themes"
@@ -212,8 +200,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/staff/group.html", context)
 
 
-@staff_only
-def allocate(request: HttpRequest, reference: str, group_id: int) -> HttpResponse:
+@staff_required
+def allocate(request: AuthenticatedHttpRequest, reference: str, group_id: int) -> HttpResponse:
     case = _staff_case(request, reference)
     group = get_object_or_404(LocalGroup.objects.filter(is_active=True), pk=group_id)
     form = AllocateForm(request.POST or None, group=group)
@@ -242,8 +230,8 @@ def allocate(request: HttpRequest, reference: str, group_id: int) -> HttpRespons
     return render(request, "cases/staff/allocate.html", context)
 
 
-@staff_only
-def stop_case(request: HttpRequest, reference: str) -> HttpResponse:
+@staff_required
+def stop_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     if case.status == Case.Status.CLOSED:
         messages.info(request, f"{case.reference} is already stopped.")
@@ -270,9 +258,9 @@ def stop_case(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/staff/stop.html", {"case": case, "form": form, "groups": groups})
 
 
-@staff_only
+@staff_required
 @require_POST
-def pause_case(request: HttpRequest, reference: str) -> HttpResponse:
+def pause_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     try:
         services.pause_case(case, actor=request.user)
@@ -283,9 +271,9 @@ def pause_case(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("staff:case", reference=case.reference)
 
 
-@staff_only
+@staff_required
 @require_POST
-def resume_case(request: HttpRequest, reference: str) -> HttpResponse:
+def resume_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     try:
         services.resume_case(case, actor=request.user)
@@ -296,8 +284,8 @@ def resume_case(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("staff:case", reference=case.reference)
 
 
-@staff_only
-def relinquish_requests(request: HttpRequest) -> HttpResponse:
+@staff_required
+def relinquish_requests(request: AuthenticatedHttpRequest) -> HttpResponse:
     pending = (
         Allocation.objects.active()
         .filter(relinquish_requested_at__isnull=False)
@@ -307,9 +295,9 @@ def relinquish_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/staff/relinquish_requests.html", {"pending": pending})
 
 
-@staff_only
+@staff_required
 @require_POST
-def confirm_relinquish(request: HttpRequest, allocation_id: int) -> HttpResponse:
+def confirm_relinquish(request: AuthenticatedHttpRequest, allocation_id: int) -> HttpResponse:
     allocation = get_object_or_404(
         Allocation.objects.select_related("case", "group"), pk=allocation_id
     )
@@ -326,8 +314,8 @@ def confirm_relinquish(request: HttpRequest, allocation_id: int) -> HttpResponse
     return redirect("staff:relinquish_requests")
 
 
-@staff_only
-def stop_confirmations(request: HttpRequest) -> HttpResponse:
+@staff_required
+def stop_confirmations(request: AuthenticatedHttpRequest) -> HttpResponse:
     waiting = (
         Allocation.objects.filter(
             end_reason=Allocation.EndReason.CASE_CLOSED, stop_confirmed_at__isnull=True

@@ -1,18 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
-from cases.models import CaseUpdate
+from cases.uploads import UploadRejected, check_upload, limit_text
 
-from .uploads import ALLOWED_LABEL, UploadRejected, check_upload, max_upload_bytes
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "Enter a real date, for example 03/11/2026."}
-
-
-def _limit_text() -> str:
-    return f"{ALLOWED_LABEL[0].upper()}{ALLOWED_LABEL[1:]}, up to {max_upload_bytes() // (1024 * 1024)} MB."
+from .models import CaseUpdate
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -74,89 +66,7 @@ class UpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = _limit_text() + " You can choose several."
-
-
-class TargetForm(forms.Form):
-    authority = forms.CharField(
-        label="Authority",
-        max_length=200,
-        help_text="For example Minister of Justice",
-        error_messages={"required": "Enter who the authority is, for example Minister of Justice."},
-    )
-    title = forms.CharField(label="Name and honorific (optional)", max_length=200, required=False)
-    postal_address = forms.CharField(
-        label="Postal address",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"required": "Enter the postal address groups should write to."},
-    )
-    email = forms.EmailField(
-        label="Email (optional)",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.org."},
-    )
-    salutation = forms.CharField(label="Salutation", max_length=120, initial="Dear Minister")
-    valid_from = forms.DateField(
-        label="Takes effect on",
-        widget=DATE_WIDGET,
-        error_messages={**DATE_ERRORS, "required": "Enter the date the change takes effect."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["valid_from"].initial = timezone.localdate()
-
-    def clean_valid_from(self):
-        value = self.cleaned_data["valid_from"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
-        return value
-
-
-class RetireTargetForm(forms.Form):
-    on = forms.DateField(
-        label="Stop writing to this target from",
-        widget=DATE_WIDGET,
-        error_messages={**DATE_ERRORS, "required": "Enter the date to stop from."},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
-
-
-class CasefileForm(forms.Form):
-    title = forms.CharField(
-        label="Title",
-        max_length=200,
-        error_messages={"required": "Enter a title, for example Casefile, May 2026."},
-    )
-    notes = forms.CharField(
-        label="What changed in this version (optional)",
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    file = forms.FileField(
-        label="File",
-        error_messages={
-            "required": "Choose the casefile document to upload.",
-            "empty": "The file is empty. Choose the file again, or check it opens.",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _limit_text()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            check_upload(upload)
-        except UploadRejected as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return upload
+        self.fields["attachments"].help_text = limit_text() + " You can choose several."
 
 
 class AcknowledgeReportForm(forms.Form):

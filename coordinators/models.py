@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 
 class CountryCoordinator(models.Model):
@@ -25,3 +27,95 @@ class CountryCoordinator(models.Model):
     @property
     def contact_email(self) -> str:
         return self.public_email or self.user.email
+
+
+class CaseUpdate(models.Model):
+    """A coordinator's news on a case; publishing it gives every group on the case a notice."""
+
+    class Kind(models.TextChoices):
+        DEVELOPMENT = "development", "Development"
+        TARGETS_CHANGED = "targets_changed", "Targets changed"
+        ACTION_NEEDED = "action_needed", "Action needed"
+        CASE_CLOSED = "case_closed", "Case closed"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DEVELOPMENT)
+    title = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="A small Markdown subset: paragraphs, bold, italics, lists, links"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The three update tables keep the names they had when the models lived in cases: the
+        # move changed no table and copied no row.
+        db_table = "cases_caseupdate"
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["case", "status", "published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="case_update_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.title}"
+
+
+def update_attachment_upload_to(instance: CaseUpdateAttachment, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"updates/{instance.update.case_id}/{timezone.now():%Y%m%d%H%M%S%f}.{suffix}"
+
+
+class CaseUpdateAttachment(models.Model):
+    update = models.ForeignKey(CaseUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=update_attachment_upload_to)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "cases_caseupdateattachment"
+        ordering = ["update", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseUpdateNotice(models.Model):
+    """One group's copy of a published update, and whether the group has read and acknowledged it."""
+
+    update = models.ForeignKey(CaseUpdate, on_delete=models.CASCADE, related_name="notices")
+    allocation = models.ForeignKey(
+        "cases.Allocation", on_delete=models.CASCADE, related_name="update_notices"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        db_table = "cases_caseupdatenotice"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["update", "allocation"], name="notice_one_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update} → {self.allocation.group}"

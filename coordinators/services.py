@@ -1,42 +1,34 @@
-"""Writes for country coordinators: case updates and their notices, campaign targets, casefile
-documents and the acknowledgement of yearly reports. Views, tasks and the admin call these."""
+"""Writes for country coordinators: case updates and their notices (including the update that
+announces a change of targets) and the acknowledgement of yearly reports. Views, tasks and the
+admin call these; targets and casefile documents are written by cases.services."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cases.models import (
-    Allocation,
-    CampaignTarget,
-    Case,
-    CasefileDocument,
-    CaseUpdate,
-    CaseUpdateAttachment,
-    CaseUpdateNotice,
-)
+from accounts.access import manages
+from accounts.models import User
+from cases.models import Allocation, Case
+from cases.uploads import UploadRejected, check_upload, safe_original_name
 from groups.models import AnnualReport, Membership
 from iar_site import audit
-from iar_site.notify import notify_group, notify_user
+from notifications.services import notify_group, notify_user
 
-from .querysets import manages, silent_cases
-from .uploads import UploadRejected, check_upload, safe_original_name
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from .models import CaseUpdate, CaseUpdateAttachment, CaseUpdateNotice
+from .querysets import silent_cases
 
 UPDATE_TEMPLATE = "case-update"
 REPORT_ACK_TEMPLATE = "coordinator-report-acknowledged"
 SILENCE_TEMPLATE = "coordinator-silence"
-TARGET_FIELDS = ("authority", "title", "postal_address", "email", "salutation")
 
 
 class CoordinatorError(Exception):
@@ -52,13 +44,14 @@ def _lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _store_attachments(update: CaseUpdate, files: list[UploadedFile]) -> list[str]:
+def _store_attachments(update: CaseUpdate, files: list[UploadedFile[bytes]]) -> list[str]:
     names = []
     for upload in files:
         try:
             kind = check_upload(upload)
         except UploadRejected as exc:
             raise CoordinatorError(f"{upload.name}: {exc}") from exc
+        assert upload.size is not None  # check_upload rejects a file without a size
         attachment = CaseUpdateAttachment(
             update=update,
             original_name=safe_original_name(upload.name, kind),
@@ -81,7 +74,7 @@ def create_update(
     kind: str,
     title: str,
     body: str,
-    attachments: list[UploadedFile] | None = None,
+    attachments: list[UploadedFile[bytes]] | None = None,
     actor: User,
 ) -> CaseUpdate:
     """Save a draft update; nothing reaches the groups until it is published."""
@@ -111,7 +104,7 @@ def edit_update(
     kind: str,
     title: str,
     body: str,
-    attachments: list[UploadedFile] | None = None,
+    attachments: list[UploadedFile[bytes]] | None = None,
     actor: User,
 ) -> CaseUpdate:
     with transaction.atomic():
@@ -150,6 +143,7 @@ def remove_attachment(attachment: CaseUpdateAttachment, *, actor: User) -> None:
             changes={"attachment": attachment.pk},
         )
         storage, name = attachment.file.storage, attachment.file.name
+        assert name is not None  # a stored attachment always has a file name
         attachment.delete()
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -228,7 +222,7 @@ def publish_update(update: CaseUpdate, *, actor: User) -> int:
     return created
 
 
-def _own_notices(update: CaseUpdate, actor: User):
+def _own_notices(update: CaseUpdate, actor: User) -> QuerySet[CaseUpdateNotice]:
     groups = Membership.objects.filter(user=actor).values("group_id")
     return CaseUpdateNotice.objects.select_for_update().filter(
         update=update, allocation__group_id__in=groups
@@ -266,21 +260,12 @@ def acknowledge_update(update: CaseUpdate, *, actor: User) -> int:
 # ---- Campaign targets -----------------------------------------------------------------------
 
 
-def _check_effective(on: date, *, not_before: date | None = None) -> None:
-    if on > timezone.localdate():
-        raise CoordinatorError(
-            "The date cannot be in the future: make the change on the day it takes effect."
-        )
-    if not_before is not None and on < not_before:
-        raise CoordinatorError(
-            f"The date cannot be before {date_format(not_before, 'j F Y')}, when the current "
-            "target took effect."
-        )
-
-
-def _announce_targets(case: Case, *, summary: str, on: date, actor: User) -> CaseUpdate:
-    """Every target change tells the groups: an automatic 'targets changed' update, published at
-    once on an open case, kept as a draft on a paused one for the coordinator to send later."""
+def announce_targets(
+    sender: type, *, case: Case, summary: str, on: date, actor: User, **kwargs: Any
+) -> CaseUpdate:
+    """Every change of a case's targets tells the groups (cases.signals.targets_changed, sent in
+    the change's transaction): an automatic 'targets changed' update, published at once on an
+    open case, kept as a draft on a paused one for the coordinator to send later."""
     update = CaseUpdate.objects.create(
         case=case,
         kind=CaseUpdate.Kind.TARGETS_CHANGED,
@@ -292,127 +277,6 @@ def _announce_targets(case: Case, *, summary: str, on: date, actor: User) -> Cas
     if case.status == Case.Status.OPEN:
         publish_update(update, actor=actor)
     return update
-
-
-def _target_changes(target: CampaignTarget) -> dict[str, Any]:
-    return {"authority": target.authority, "valid_from": target.valid_from.isoformat()}
-
-
-def add_target(
-    case: Case, *, data: dict[str, Any], valid_from: date, actor: User
-) -> CampaignTarget:
-    with transaction.atomic():
-        case = _lock_case(case)
-        _require_manager(case, actor)
-        if case.status == Case.Status.CLOSED:
-            raise CoordinatorError("Amnesty has stopped work on this case: targets cannot change.")
-        _check_effective(valid_from)
-        target = CampaignTarget.objects.create(
-            case=case,
-            valid_from=valid_from,
-            created_by=actor,
-            **{field: data.get(field, "") for field in TARGET_FIELDS},
-        )
-        audit.record("target.added", target, actor=actor, changes=_target_changes(target))
-        _announce_targets(
-            case, summary=f"New target: **{target.authority}**.", on=valid_from, actor=actor
-        )
-    return target
-
-
-def change_target(
-    target: CampaignTarget, *, data: dict[str, Any], valid_from: date, actor: User
-) -> CampaignTarget:
-    """Editing a target retires the current row and adds its replacement, so the history of who
-    groups were asked to write to stays readable."""
-    with transaction.atomic():
-        case = _lock_case(target.case)
-        _require_manager(case, actor)
-        old = CampaignTarget.objects.select_for_update().get(pk=target.pk)
-        if old.valid_to is not None:
-            raise CoordinatorError("This target has already been replaced or retired.")
-        if case.status == Case.Status.CLOSED:
-            raise CoordinatorError("Amnesty has stopped work on this case: targets cannot change.")
-        _check_effective(valid_from, not_before=old.valid_from)
-        new_values = {field: data.get(field, "") for field in TARGET_FIELDS}
-        if all(getattr(old, field) == value for field, value in new_values.items()):
-            raise CoordinatorError("Nothing has changed: edit at least one detail.")
-        old.valid_to = valid_from
-        old.save(update_fields=["valid_to"])
-        new = CampaignTarget.objects.create(
-            case=case, valid_from=valid_from, replaces=old, created_by=actor, **new_values
-        )
-        audit.record(
-            "target.replaced",
-            new,
-            actor=actor,
-            changes={**_target_changes(new), "replaces": old.pk},
-        )
-        summary = (
-            f"**{old.authority}** has changed: please use the new details."
-            if old.authority == new.authority
-            else f"**{old.authority}** is replaced by **{new.authority}**."
-        )
-        _announce_targets(case, summary=summary, on=valid_from, actor=actor)
-    return new
-
-
-def retire_target(target: CampaignTarget, *, on: date, actor: User) -> CampaignTarget:
-    with transaction.atomic():
-        case = _lock_case(target.case)
-        _require_manager(case, actor)
-        target = CampaignTarget.objects.select_for_update().get(pk=target.pk)
-        if target.valid_to is not None:
-            return target
-        if case.status == Case.Status.CLOSED:
-            raise CoordinatorError("Amnesty has stopped work on this case: targets cannot change.")
-        _check_effective(on, not_before=target.valid_from)
-        target.valid_to = on
-        target.save(update_fields=["valid_to"])
-        audit.record("target.retired", target, actor=actor, changes={"valid_to": on.isoformat()})
-        _announce_targets(
-            case,
-            summary=f"Please stop writing to **{target.authority}**.",
-            on=on,
-            actor=actor,
-        )
-    return target
-
-
-# ---- Casefile documents ---------------------------------------------------------------------
-
-
-def upload_casefile(
-    case: Case, *, title: str, notes: str, upload: UploadedFile, actor: User
-) -> CasefileDocument:
-    """Add the next version of the casefile; earlier versions stay downloadable as history."""
-    with transaction.atomic():
-        case = _lock_case(case)
-        _require_manager(case, actor)
-        if case.status == Case.Status.CLOSED:
-            raise CoordinatorError("Amnesty has stopped work on this case: the casefile is final.")
-        try:
-            kind = check_upload(upload)
-        except UploadRejected as exc:
-            raise CoordinatorError(str(exc)) from exc
-        latest = case.documents.aggregate(v=Max("version"))["v"] or 0
-        document = CasefileDocument(
-            case=case,
-            version=latest + 1,
-            title=title.strip(),
-            notes=notes,
-            uploaded_by=actor,
-            uploaded_at=timezone.now(),
-        )
-        document.file.save(f"casefile.{kind.extension}", upload, save=False)
-        document.save()
-        audit.record(
-            "casefile.uploaded",
-            document,
-            actor=actor,
-            changes={"version": document.version, "type": kind.extension, "size": upload.size},
-        )
-    return document
 
 
 # ---- Yearly reports -------------------------------------------------------------------------
@@ -450,7 +314,7 @@ def acknowledge_report(report: AnnualReport, *, comment: str, actor: User) -> An
                 "period": f"{report.period_start:%Y}–{report.period_end:%Y}",
                 "coordinator_name": str(actor),
                 "has_comment": bool(report.acknowledgement),
-                "link": settings.SITE_URL + reverse("cases:detail", args=[case.reference]),
+                "link": settings.SITE_URL + reverse("groups:case", args=[case.reference]),
             },
             case=case,
             holder=allocation.holder,
@@ -464,8 +328,6 @@ def acknowledge_report(report: AnnualReport, *, comment: str, actor: User) -> An
 def send_silence_digest(*, today: date | None = None) -> int:
     """Tell every IAR staff member which open cases have had no coordinator update for the
     configured period. One email per person per ISO week, however often this runs."""
-    from accounts.models import User
-
     today = today or timezone.localdate()
     cases = list(silent_cases(today)[:200])
     if not cases:

@@ -1,55 +1,73 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Max, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import services as cases_services
-from cases.models import (
-    Allocation,
-    CampaignTarget,
-    Case,
-    CasefileDocument,
-    CaseUpdate,
-    CaseUpdateAttachment,
-    CaseUpdateNotice,
-    HolderChange,
+from accounts.access import (
+    AuthenticatedHttpRequest,
+    coordinator_required,
+    manages,
+    may_read_case,
+    may_read_confidential,
 )
-from cases.querysets import is_staff, may_read_confidential
+from cases import services as cases_services
+from cases.downloads import private_file
+from cases.models import Allocation, Case, HolderChange
 from groups.models import AnnualReport, Membership
-from groups.services import next_report_due
+from groups.yearly import ReportState, report_due, with_report_due
 from iar_site import audit
 
 from . import services
-from .forms import (
-    AcknowledgeReportForm,
-    CasefileForm,
-    RetireTargetForm,
-    TargetForm,
-    UpdateForm,
-)
+from .forms import AcknowledgeReportForm, UpdateForm
 from .markdown import render_markdown
-from .querysets import managed_cases, manages
+from .models import CaseUpdate, CaseUpdateAttachment, CaseUpdateNotice
 from .services import CoordinatorError
 
-QUIET_DAYS = 182
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class AllocationRow(TypedDict):
+    """An allocation on the coordinator's pages: annotated by the query, then given its report
+    state and quietness by `_report_state`."""
+
+    reports_in: int
+    reports_waiting: int
+    reports_acknowledged: int
+    last_action: date | None
+    report_due: date | None
+    report_state: str
+    is_quiet: bool
+
+
+class OverdueRow(TypedDict):
+    """An allocation whose report is overdue, on the report inbox."""
+
+    reports_in: int
+    reports_waiting: int
+    report_due: date
+    days_overdue: int
+
+
+class CaseRow(TypedDict):
+    """A case on the coordinator's home page, with its open allocations prefetched."""
+
+    open_allocations: list[WithAnnotations[Allocation, AllocationRow]]
+
+
 HOLDER_CHANGE_DAYS = 90
 LIST_LIMIT = 50
 
-REPORTED = ("submitted", "acknowledged")
-
-
-def _require_workspace(request: HttpRequest) -> None:
-    user = request.user
-    if not (is_staff(user) or getattr(user, "is_coordinator", False)):
-        raise Http404
+REPORTED = (AnnualReport.Status.SUBMITTED, AnnualReport.Status.ACKNOWLEDGED)
 
 
 def _annotated_allocations():
@@ -58,16 +76,19 @@ def _annotated_allocations():
         read_at__isnull=True, update__status=CaseUpdate.Status.PUBLISHED
     ).select_related("update")
     return (
-        Allocation.objects.open()
+        with_report_due(Allocation.objects.open())
         .select_related("group", "holder")
-        .with_reports_in()
         .annotate(
             last_action=Max("activities__date"),
             reports_waiting=Count(
-                "annual_reports", filter=Q(annual_reports__status="submitted"), distinct=True
+                "annual_reports",
+                filter=Q(annual_reports__status=AnnualReport.Status.SUBMITTED),
+                distinct=True,
             ),
             reports_acknowledged=Count(
-                "annual_reports", filter=Q(annual_reports__status="acknowledged"), distinct=True
+                "annual_reports",
+                filter=Q(annual_reports__status=AnnualReport.Status.ACKNOWLEDGED),
+                distinct=True,
             ),
         )
         .prefetch_related(
@@ -81,39 +102,39 @@ def _annotated_allocations():
     )
 
 
-def _report_state(allocation: Allocation, today) -> None:
+def _report_state(allocation: WithAnnotations[Allocation, AllocationRow], today: date) -> None:
     """Set report_due and report_state on an allocation annotated by _annotated_allocations."""
-    allocation.report_due = next_report_due(allocation.started_on, allocation.reports_in)
-    due = allocation.report_due
+    due = report_due(allocation.started_on, allocation.reports_in, today)
+    allocation.report_due = due.on if due else None
     if allocation.status != Allocation.Status.ACTIVE or due is None:
         allocation.report_state = ""
     elif allocation.reports_waiting:
         allocation.report_state = "received"
-    elif due < today:
-        allocation.report_state = "overdue"
-    elif due <= today + timedelta(days=settings.REPORT_REMINDER_DAYS_BEFORE):
-        allocation.report_state = "due"
+    elif due.state != ReportState.NOT_DUE:
+        allocation.report_state = due.state
     elif allocation.reports_acknowledged:
         allocation.report_state = "acknowledged"
     else:
-        allocation.report_state = "not_due"
-    quiet_since = today - timedelta(days=QUIET_DAYS)
+        allocation.report_state = ReportState.NOT_DUE
+    quiet_since = today - timedelta(days=settings.GROUP_QUIET_DAYS)
     allocation.is_quiet = allocation.status == Allocation.Status.ACTIVE and (
         (allocation.last_action or allocation.started_on or today) < quiet_since
     )
 
 
-def coordinator_home(request: HttpRequest) -> HttpResponse:
+@coordinator_required
+def coordinator_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A coordinator's cases by country, with the groups on each and what needs their attention."""
-    _require_workspace(request)
     user = request.user
     today = timezone.localdate()
-    mine = managed_cases(user)
+    mine = Case.objects.managed_by(user)
     cases = (
         mine.exclude(status=Case.Status.DRAFT)
         .select_related("country")
         .annotate(
-            drafts=Count("updates", filter=Q(updates__status="draft"), distinct=True),
+            drafts=Count(
+                "updates", filter=Q(updates__status=CaseUpdate.Status.DRAFT), distinct=True
+            ),
             last_update_at=Max("updates__published_at"),
         )
         .prefetch_related(
@@ -122,7 +143,8 @@ def coordinator_home(request: HttpRequest) -> HttpResponse:
         .order_by("country__name", "status", "reference")
     )
     by_country: dict[str, list[Case]] = {}
-    for case in cases:
+    # The prefetched rows are named by `to_attr`, which the type checker cannot follow.
+    for case in cast("QuerySet[WithAnnotations[Case, CaseRow]]", cases):
         for allocation in case.open_allocations:
             _report_state(allocation, today)
         by_country.setdefault(case.country.name, []).append(case)
@@ -155,18 +177,18 @@ def coordinator_home(request: HttpRequest) -> HttpResponse:
         "holder_changes": holder_changes,
         "holder_requests": holder_requests,
         "holder_change_days": HOLDER_CHANGE_DAYS,
-        "quiet_days": QUIET_DAYS,
+        "quiet_days": settings.GROUP_QUIET_DAYS,
     }
     return render(request, "coordinators/home.html", context)
 
 
 @require_POST
-def holder_change_decide(request: HttpRequest, change_id: int) -> HttpResponse:
-    """Approve or reject a group's request to change the holder of a confidential case."""
-    _require_workspace(request)
+def holder_change_decide(request: AuthenticatedHttpRequest, change_id: int) -> HttpResponse:
+    """Approve or reject a group's request to change the holder of a confidential case. An object
+    page: a change on a case the user does not manage is not found, whatever their role."""
     change = get_object_or_404(
         HolderChange.objects.filter(
-            allocation__case__in=managed_cases(request.user)
+            allocation__case__in=Case.objects.managed_by(request.user)
         ).select_related("allocation__case", "to_user"),
         pk=change_id,
     )
@@ -189,14 +211,14 @@ def holder_change_decide(request: HttpRequest, change_id: int) -> HttpResponse:
     return redirect(reverse("coordinators:home") + "#holder-requests")
 
 
-def _managed_case(request: HttpRequest, reference: str) -> Case:
+def _managed_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     return get_object_or_404(
-        managed_cases(request.user).select_related("country", "coordinator__user"),
+        Case.objects.managed_by(request.user).select_related("country", "coordinator__user"),
         reference=reference,
     )
 
 
-def case_workspace(request: HttpRequest, reference: str) -> HttpResponse:
+def case_workspace(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _managed_case(request, reference)
     today = timezone.localdate()
     allocations = list(_annotated_allocations().filter(case=case))
@@ -230,11 +252,7 @@ def case_workspace(request: HttpRequest, reference: str) -> HttpResponse:
 # ---- Updates --------------------------------------------------------------------------------
 
 
-def _files(request: HttpRequest) -> list:
-    return request.FILES.getlist("attachments")
-
-
-def update_create(request: HttpRequest, reference: str) -> HttpResponse:
+def update_create(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _managed_case(request, reference)
     form = UpdateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -260,7 +278,7 @@ def update_create(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _visible_update(request: HttpRequest, update_id: int) -> tuple[CaseUpdate, bool]:
+def _visible_update(request: AuthenticatedHttpRequest, update_id: int) -> tuple[CaseUpdate, bool]:
     update = get_object_or_404(
         CaseUpdate.objects.filter(case__in=Case.objects.visible_to(request.user)).select_related(
             "case", "case__country", "author"
@@ -273,15 +291,17 @@ def _visible_update(request: HttpRequest, update_id: int) -> tuple[CaseUpdate, b
     return update, is_manager
 
 
-def _managed_draft(request: HttpRequest, update_id: int) -> CaseUpdate:
+def _managed_draft(request: AuthenticatedHttpRequest, update_id: int) -> CaseUpdate:
     update = get_object_or_404(
-        CaseUpdate.objects.filter(case__in=managed_cases(request.user)).select_related("case"),
+        CaseUpdate.objects.filter(case__in=Case.objects.managed_by(request.user)).select_related(
+            "case"
+        ),
         pk=update_id,
     )
     return update
 
 
-def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
+def update_edit(request: AuthenticatedHttpRequest, update_id: int) -> HttpResponse:
     update = _managed_draft(request, update_id)
     if update.status != CaseUpdate.Status.DRAFT:
         messages.info(request, "This update is published and can no longer be changed.")
@@ -311,7 +331,7 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
     )
 
 
-def update_detail(request: HttpRequest, update_id: int) -> HttpResponse:
+def update_detail(request: AuthenticatedHttpRequest, update_id: int) -> HttpResponse:
     """The update as groups see it; for the coordinator also a preview (draft) or who has read
     and acknowledged it (published)."""
     update, is_manager = _visible_update(request, update_id)
@@ -327,8 +347,8 @@ def update_detail(request: HttpRequest, update_id: int) -> HttpResponse:
             services.mark_update_read(update, actor=request.user)
             for notice in own_notices:
                 notice.read_at = notice.read_at or timezone.now()
-    notices = []
-    recipients = []
+    notices: QuerySet[CaseUpdateNotice] | list[CaseUpdateNotice] = []
+    recipients: QuerySet[Allocation] | list[Allocation] = []
     if is_manager:
         if update.status == CaseUpdate.Status.PUBLISHED:
             notices = update.notices.select_related(
@@ -343,9 +363,7 @@ def update_detail(request: HttpRequest, update_id: int) -> HttpResponse:
     case = update.case
     # A confidential case's news is for its casefile holder, coordinator and IAR staff only: the
     # rest of the group sees that there is news, not what it says or what is attached.
-    may_read = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
-        request.user, case
-    )
+    may_read = may_read_case(request.user, case)
     if case.sensitivity == Case.Sensitivity.CONFIDENTIAL and may_read:
         audit.record("case_update.viewed_confidential", update, actor=request.user)
     context = {
@@ -364,7 +382,7 @@ def update_detail(request: HttpRequest, update_id: int) -> HttpResponse:
 
 
 @require_POST
-def update_publish(request: HttpRequest, update_id: int) -> HttpResponse:
+def update_publish(request: AuthenticatedHttpRequest, update_id: int) -> HttpResponse:
     update = _managed_draft(request, update_id)
     if update.status == CaseUpdate.Status.PUBLISHED:
         messages.info(request, "This update was already published; nothing was sent again.")
@@ -380,21 +398,32 @@ def update_publish(request: HttpRequest, update_id: int) -> HttpResponse:
 
 
 @require_POST
-def update_acknowledge(request: HttpRequest, update_id: int) -> HttpResponse:
+def update_acknowledge(request: AuthenticatedHttpRequest, update_id: int) -> HttpResponse:
     update, _ = _visible_update(request, update_id)
     try:
         services.acknowledge_update(update, actor=request.user)
     except CoordinatorError as exc:
         messages.error(request, str(exc))
     else:
+        if request.htmx:
+            # The acknowledgement section alone, swapped in place of the button.
+            groups = Membership.objects.filter(user=request.user).values("group_id")
+            own_notices = update.notices.filter(allocation__group_id__in=groups).select_related(
+                "allocation__group"
+            )
+            return render(
+                request,
+                "coordinators/_acknowledge.html",
+                {"update": update, "own_notices": own_notices, "acknowledged_now": True},
+            )
         messages.success(request, "Thank you. Your coordinator can see your group has read it.")
     return redirect("coordinators:update_detail", update.pk)
 
 
 @require_POST
-def attachment_remove(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_remove(request: AuthenticatedHttpRequest, attachment_id: int) -> HttpResponse:
     attachment = get_object_or_404(
-        CaseUpdateAttachment.objects.filter(update__case__in=managed_cases(request.user)),
+        CaseUpdateAttachment.objects.filter(update__case__in=Case.objects.managed_by(request.user)),
         pk=attachment_id,
     )
     try:
@@ -406,7 +435,7 @@ def attachment_remove(request: HttpRequest, attachment_id: int) -> HttpResponse:
     return redirect("coordinators:update_edit", attachment.update_id)
 
 
-def case_updates(request: HttpRequest, reference: str) -> HttpResponse:
+def case_updates(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Every published update on a case, for anyone who can see the case."""
     case = get_object_or_404(Case.objects.visible_to(request.user), reference=reference)
     groups = Membership.objects.filter(user=request.user).values("group_id")
@@ -427,20 +456,6 @@ def case_updates(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _private_file(fieldfile, *, filename: str, content_type: str) -> FileResponse:
-    try:
-        handle = fieldfile.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 def attachment_filename(attachment: CaseUpdateAttachment) -> str:
     """The name an attachment is served under: the case reference and the attachment's number,
     never the uploaded name (it may name the person, and downloads folders are shared)."""
@@ -449,7 +464,7 @@ def attachment_filename(attachment: CaseUpdateAttachment) -> str:
     return f"{attachment.update.case.reference}-update-{attachment.pk}.{extension}"
 
 
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, attachment_id: int) -> FileResponse:
     attachment = get_object_or_404(
         CaseUpdateAttachment.objects.filter(
             update__case__in=Case.objects.visible_to(request.user)
@@ -464,174 +479,24 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
         if not may_read_confidential(request.user, case):
             raise Http404
         audit.record("case.attachment_downloaded", attachment.update, actor=request.user)
-    return _private_file(
+    return private_file(
         attachment.file,
         filename=attachment_filename(attachment),
         content_type=attachment.content_type,
     )
 
 
-# ---- Casefile documents ---------------------------------------------------------------------
-
-
-def casefile_history(request: HttpRequest, reference: str) -> HttpResponse:
-    case = get_object_or_404(Case.objects.visible_to(request.user), reference=reference)
-    documents = case.documents.select_related("uploaded_by").order_by("-version")
-    may_download = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
-        request.user, case
-    )
-    return render(
-        request,
-        "coordinators/casefile_history.html",
-        {
-            "case": case,
-            "documents": documents,
-            "may_download": may_download,
-            "is_manager": manages(request.user, case),
-        },
-    )
-
-
-def casefile_download(request: HttpRequest, document_id: int) -> FileResponse:
-    document = get_object_or_404(
-        CasefileDocument.objects.filter(case__in=Case.objects.visible_to(request.user))
-        .exclude(file="")
-        .select_related("case"),
-        pk=document_id,
-    )
-    case = document.case
-    if case.sensitivity == Case.Sensitivity.CONFIDENTIAL:
-        if not may_read_confidential(request.user, case):
-            raise Http404
-        audit.record("case.casefile_downloaded", document, actor=request.user)
-    extension = document.file.name.rsplit(".", 1)[-1].lower()
-    content_type = {
-        "pdf": "application/pdf",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "jpg": "image/jpeg",
-        "png": "image/png",
-    }.get(extension, "application/octet-stream")
-    return _private_file(
-        document.file,
-        filename=f"{case.reference}-casefile-v{document.version}.{extension}",
-        content_type=content_type,
-    )
-
-
-def casefile_upload(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _managed_case(request, reference)
-    form = CasefileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.upload_casefile(
-                case,
-                title=data["title"],
-                notes=data["notes"],
-                upload=data["file"],
-                actor=request.user,
-            )
-        except CoordinatorError as exc:
-            form.add_error("file", str(exc))
-        else:
-            messages.success(
-                request, f"Casefile version {document.version} uploaded. Groups see it now."
-            )
-            return redirect("coordinators:case", case.reference)
-    return render(request, "coordinators/casefile_form.html", {"case": case, "form": form})
-
-
-# ---- Campaign targets -----------------------------------------------------------------------
-
-
-def target_add(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _managed_case(request, reference)
-    form = TargetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_target(case, data=data, valid_from=data["valid_from"], actor=request.user)
-        except CoordinatorError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _targets_message(case))
-            return redirect("coordinators:case", case.reference)
-    return render(
-        request, "coordinators/target_form.html", {"case": case, "form": form, "target": None}
-    )
-
-
-def _targets_message(case: Case) -> str:
-    if case.status == Case.Status.OPEN:
-        return "Target saved. Every group on the case has been told that the targets changed."
-    return (
-        "Target saved. Work on the case is paused, so the 'targets changed' update is kept as a "
-        "draft for you to publish when work resumes."
-    )
-
-
-def _managed_target(request: HttpRequest, target_id: int) -> CampaignTarget:
-    return get_object_or_404(
-        CampaignTarget.objects.filter(case__in=managed_cases(request.user)).select_related("case"),
-        pk=target_id,
-    )
-
-
-def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
-    target = _managed_target(request, target_id)
-    case = target.case
-    if target.valid_to is not None:
-        messages.info(request, "That target was already replaced or retired.")
-        return redirect("coordinators:case", case.reference)
-    initial = {field: getattr(target, field) for field in services.TARGET_FIELDS}
-    form = TargetForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.change_target(
-                target, data=data, valid_from=data["valid_from"], actor=request.user
-            )
-        except CoordinatorError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _targets_message(case))
-            return redirect("coordinators:case", case.reference)
-    return render(
-        request, "coordinators/target_form.html", {"case": case, "form": form, "target": target}
-    )
-
-
-def target_retire(request: HttpRequest, target_id: int) -> HttpResponse:
-    target = _managed_target(request, target_id)
-    case = target.case
-    if target.valid_to is not None:
-        messages.info(request, "That target was already replaced or retired.")
-        return redirect("coordinators:case", case.reference)
-    form = RetireTargetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.retire_target(target, on=form.cleaned_data["on"], actor=request.user)
-        except CoordinatorError as exc:
-            form.add_error("on", str(exc))
-        else:
-            messages.success(request, _targets_message(case))
-            return redirect("coordinators:case", case.reference)
-    return render(
-        request, "coordinators/target_retire.html", {"case": case, "form": form, "target": target}
-    )
-
-
 # ---- Yearly reports -------------------------------------------------------------------------
 
 
-def _inbox_reports(request: HttpRequest):
+def _inbox_reports(request: AuthenticatedHttpRequest):
     return AnnualReport.objects.visible_to(request.user).filter(
-        allocation__case__in=managed_cases(request.user), status__in=REPORTED
+        allocation__case__in=Case.objects.managed_by(request.user), status__in=REPORTED
     )
 
 
-def report_inbox(request: HttpRequest) -> HttpResponse:
-    _require_workspace(request)
+@coordinator_required
+def report_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     reports = _inbox_reports(request).select_related(
         "allocation__case", "allocation__group", "submitted_by"
@@ -641,33 +506,33 @@ def report_inbox(request: HttpRequest) -> HttpResponse:
         "-acknowledged_at"
     )[:20]
     active = (
-        Allocation.objects.active()
-        .filter(case__in=managed_cases(request.user))
+        with_report_due(
+            Allocation.objects.active().filter(case__in=Case.objects.managed_by(request.user))
+        )
         .select_related("case", "group", "holder")
-        .with_reports_in()
         .annotate(
             reports_waiting=Count(
-                "annual_reports", filter=Q(annual_reports__status="submitted"), distinct=True
+                "annual_reports",
+                filter=Q(annual_reports__status=AnnualReport.Status.SUBMITTED),
+                distinct=True,
             ),
         )
         .order_by("started_on")
     )
     overdue = []
-    for allocation in active:
-        allocation.report_due = next_report_due(allocation.started_on, allocation.reports_in)
-        if (
-            not allocation.reports_waiting
-            and allocation.report_due
-            and allocation.report_due < today
-        ):
-            allocation.days_overdue = (today - allocation.report_due).days
+    # The report fields are annotated by `with_report_due`, which the type checker cannot follow.
+    for allocation in cast("QuerySet[WithAnnotations[Allocation, OverdueRow]]", active):
+        due = report_due(allocation.started_on, allocation.reports_in, today)
+        if not allocation.reports_waiting and due and due.state == ReportState.OVERDUE:
+            allocation.report_due = due.on
+            allocation.days_overdue = due.days_overdue
             overdue.append(allocation)
     overdue.sort(key=lambda a: a.report_due)
     context = {"waiting": waiting, "acknowledged": acknowledged, "overdue": overdue}
     return render(request, "coordinators/report_inbox.html", context)
 
 
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = get_object_or_404(
         _inbox_reports(request).select_related(
             "allocation__case", "allocation__group", "submitted_by", "acknowledged_by"

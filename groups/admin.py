@@ -1,14 +1,24 @@
 from __future__ import annotations
 
-from django import forms
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from cases.models import Allocation
-from iar_site.admin import StaffModelAdmin, StaffTabularInline
+from iar_site.admin import StaffModelAdmin, StaffTabularInline, site_link
 
 from .models import Activity, AnnualReport, CaseRequest, LocalGroup, Membership
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class GroupCounts(TypedDict):
+    """What the group list annotates."""
+
+    _open_allocations: int
+    _members: int
 
 
 class MembershipInline(StaffTabularInline):
@@ -103,11 +113,11 @@ class LocalGroupAdmin(StaffModelAdmin):
         )
 
     @admin.display(description="open allocations", ordering="_open_allocations")
-    def open_allocations(self, obj: LocalGroup) -> int:
+    def open_allocations(self, obj: WithAnnotations[LocalGroup, GroupCounts]) -> int:
         return obj._open_allocations
 
     @admin.display(description="members", ordering="_members")
-    def member_count(self, obj: LocalGroup) -> int:
+    def member_count(self, obj: WithAnnotations[LocalGroup, GroupCounts]) -> int:
         return obj._members
 
 
@@ -150,6 +160,10 @@ class ActivityAdmin(StaffModelAdmin):
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(StaffModelAdmin):
+    """A report is written and submitted by its group and acknowledged by the coordinator on the
+    site (the services pre-fill it, tell the coordinator and the group); here its state is shown
+    with a link to the page that moves it on."""
+
     list_display = (
         "allocation",
         "period_start",
@@ -167,49 +181,75 @@ class AnnualReportAdmin(StaffModelAdmin):
     )
     date_hierarchy = "period_end"
     ordering = ("-period_end",)
-    autocomplete_fields = ("allocation", "submitted_by", "acknowledged_by")
+    readonly_fields = (
+        "site_page",
+        "allocation",
+        "period_start",
+        "period_end",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "acknowledged_at",
+        "acknowledged_by",
+        "acknowledgement",
+    )
+    fields = (
+        *readonly_fields[:5],
+        "what_worked",
+        "media_coverage",
+        "plans",
+        "concerns",
+        *readonly_fields[5:],
+    )
 
+    def has_add_permission(self, request, obj=None):
+        return False
 
-class CaseRequestForm(forms.ModelForm):
-    class Meta:
-        model = CaseRequest
-        fields = (
-            "group",
-            "requested_by",
-            "number",
-            "meeting_date",
-            "preferred_regions",
-            "preferred_themes",
-            "notes",
-            "status",
-            "fulfilled_at",
-            "fulfilled_by",
-            "response",
-        )
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == CaseRequest.Status.FULFILLED and not data.get("fulfilled_at"):
-            data["fulfilled_at"] = timezone.now()
-        return data
+    @admin.display(description="on the site")
+    def site_page(self, obj: AnnualReport) -> str:
+        return site_link("Read or acknowledge the report", "coordinators:report_detail", obj.pk)
 
 
 @admin.register(CaseRequest)
 class CaseRequestAdmin(StaffModelAdmin):
-    form = CaseRequestForm
+    """Groups ask for cases on the site; IAR answers there (allocating cases and telling the
+    group, through the service). Here a request's answer is shown with a link to that page."""
+
     list_display = ("group", "number", "meeting_date", "status", "created_at", "fulfilled_at")
     list_filter = ("status", "preferred_regions", "preferred_themes")
     search_fields = ("group__name", "group__town")
     date_hierarchy = "meeting_date"
     ordering = ("meeting_date", "created_at")
-    autocomplete_fields = ("group", "requested_by", "fulfilled_by")
     filter_horizontal = ("preferred_regions", "preferred_themes")
-    readonly_fields = ("created_at",)
+    readonly_fields = (
+        "site_page",
+        "group",
+        "requested_by",
+        "created_at",
+        "status",
+        "fulfilled_at",
+        "fulfilled_by",
+        "response",
+    )
+    fields = (
+        *readonly_fields[:4],
+        "number",
+        "meeting_date",
+        "preferred_regions",
+        "preferred_themes",
+        "notes",
+        *readonly_fields[4:],
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("group")
 
-    def save_model(self, request, obj, form, change):
-        if obj.status == CaseRequest.Status.FULFILLED and obj.fulfilled_by_id is None:
-            obj.fulfilled_by = request.user
-        super().save_model(request, obj, form, change)
+    @admin.display(description="on the site")
+    def site_page(self, obj: CaseRequest) -> str:
+        return site_link("Answer the request", "case_requests:case_request", obj.pk)

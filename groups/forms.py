@@ -1,35 +1,23 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.validators import validate_person_name
+from cases.forms import HOW_CHOICES
+from cases.models import Case, Region, Theme
 
 from .models import Activity, LocalGroup, Membership
 
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so fields fit a phone's width and look like the rest."""
-
-    def _style_widgets(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            elif isinstance(widget, forms.HiddenInput):
-                continue
-            else:
-                css = "form-control"
-            classes = widget.attrs.get("class", "")
-            if css not in classes.split():
-                widget.attrs["class"] = f"{classes} {css}".strip()
+if TYPE_CHECKING:
+    from cases.models import CampaignTarget
 
 
-class ActivityForm(BootstrapMixin, forms.Form):
+class ActivityForm(forms.Form):
     kind = forms.ChoiceField(
         label="What did you do?", choices=Activity.Kind.choices, widget=forms.RadioSelect
     )
@@ -71,7 +59,6 @@ class ActivityForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
-        self._style_widgets()
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -108,7 +95,7 @@ class DateStepForm(KindStepForm):
     clean_date = ActivityForm.clean_date
 
 
-COUNT_LABELS = {
+COUNT_LABELS: dict[str | None, str] = {
     Activity.Kind.APPEAL_LETTER: "How many letters?",
     Activity.Kind.SOLIDARITY: "How many messages?",
     Activity.Kind.PETITION: "How many signatures?",
@@ -128,15 +115,14 @@ class ActivityStepForm(ActivityForm):
         self.fields["count"].label = COUNT_LABELS.get(kind, "How many?")
         self.fields["count"].help_text = "Leave it at 1 if you did it once."
         self.fields["outcome"].widget = forms.RadioSelect()
-        self.fields["outcome"].choices = [("", "No outcome")] + [
+        cast("forms.ChoiceField", self.fields["outcome"]).choices = [("", "No outcome")] + [
             c for c in Activity.Outcome.choices if c[0]
         ]
         self.fields["outcome"].initial = ""
-        self._style_widgets()
 
 
-class LetterForm(BootstrapMixin, forms.Form):
-    target = forms.ModelChoiceField(
+class LetterForm(forms.Form):
+    target: forms.ModelChoiceField[CampaignTarget] = forms.ModelChoiceField(
         label="Who is the letter to?",
         queryset=None,
         widget=forms.RadioSelect,
@@ -156,16 +142,18 @@ class LetterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = targets
-        self.fields["target"].label_from_instance = lambda t: (
-            t.authority + (f" ({t.title})" if t.title else "")
+        target_field = cast("forms.ModelChoiceField[CampaignTarget]", self.fields["target"])
+        target_field.queryset = targets
+        # Django lets a form set this per field instance; django-stubs declares it a method.
+        target_field.label_from_instance = lambda obj: (  # type: ignore[method-assign]
+            obj.authority + (f" ({obj.title})" if obj.title else "")
         )
 
 
-REPORT_TEXT = {"required": False, "max_length": 10_000}
+REPORT_TEXT: dict[str, Any] = {"required": False, "max_length": 10_000}
 
 
-class ReportForm(BootstrapMixin, forms.Form):
+class ReportForm(forms.Form):
     what_worked = forms.CharField(
         label="What worked well?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -188,12 +176,8 @@ class ReportForm(BootstrapMixin, forms.Form):
         **REPORT_TEXT,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style_widgets()
 
-
-class GroupSettingsForm(BootstrapMixin, forms.ModelForm):
+class GroupSettingsForm(forms.ModelForm):
     class Meta:
         model = LocalGroup
         fields = [
@@ -242,10 +226,9 @@ class GroupSettingsForm(BootstrapMixin, forms.ModelForm):
         self.fields["postal_address"].error_messages["required"] = (
             "Enter the group's postal address."
         )
-        self._style_widgets()
 
     def clean(self):
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
         if data.get("channel") == LocalGroup.Channel.EMAIL and not data.get("contact_email"):
             self.add_error(
                 "contact_email", "Give a contact email, or choose to hear from us by post."
@@ -253,7 +236,7 @@ class GroupSettingsForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
-class InviteMemberForm(BootstrapMixin, forms.Form):
+class InviteMemberForm(forms.Form):
     full_name = forms.CharField(
         label="Their full name",
         max_length=150,
@@ -277,10 +260,105 @@ class InviteMemberForm(BootstrapMixin, forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style_widgets()
-
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
+
+
+class CaseRequestForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label="For which group?",
+        queryset=LocalGroup.objects.none(),
+        error_messages={"invalid_choice": "Choose your group."},
+    )
+    number = forms.IntegerField(
+        label="How many cases?",
+        min_value=1,
+        max_value=10,
+        initial=1,
+        error_messages={
+            "min_value": "Ask for at least 1 case.",
+            "max_value": "Ask for 10 cases or fewer.",
+            "invalid": "Enter a whole number, for example 2.",
+        },
+    )
+    meeting_date = forms.DateField(
+        label="Date of the meeting where you will start",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Please give us at least three weeks",
+        error_messages={"invalid": "Enter a real date, for example 03/11/2026."},
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label="Regions you would like (optional)",
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Issues you would like (optional)",
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label="Anything else we should know? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = LocalGroup.objects.filter(memberships__user=user, is_active=True)
+        group_field = cast("forms.ModelChoiceField[LocalGroup]", self.fields["group"])
+        group_field.queryset = groups
+        if len(groups) == 1:
+            self.fields["group"].initial = groups[0]
+            group_field.empty_label = None
+
+    def clean_meeting_date(self):
+        value = self.cleaned_data["meeting_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError("The meeting date cannot be in the past.")
+        if value.year > timezone.localdate().year + 2:
+            raise forms.ValidationError("Enter a date within the next two years.")
+        return value
+
+
+class FulfilRequestForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(
+        label="Cases to allocate (optional)",
+        queryset=Case.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose cases from the list."},
+    )
+    how = forms.ChoiceField(
+        label="How?", choices=HOW_CHOICES, widget=forms.RadioSelect, initial="offer"
+    )
+    response = forms.CharField(
+        label="Message to the group (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example what IAR is sending instead",
+    )
+
+    def __init__(self, *args, cases, number: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        case_field = cast("forms.ModelMultipleChoiceField[Case]", self.fields["cases"])
+        case_field.queryset = cases
+        # A staff form: staff may read every case, so each choice names it in full (str() of a
+        # confidential case is its reference only).
+        # Django lets a form set this per field instance; django-stubs declares it a method.
+        case_field.label_from_instance = lambda obj: f"{obj.reference} {obj.title}"  # type: ignore[method-assign]
+        self.number = number
+
+    def clean(self):
+        data = cast("dict[str, Any]", super().clean())  # Form.clean returns cleaned_data
+        chosen = data.get("cases") or []
+        if len(chosen) > self.number:
+            self.add_error("cases", f"The group asked for {self.number} case(s); choose fewer.")
+        if not chosen and not (data.get("response") or "").strip():
+            raise forms.ValidationError("Choose at least one case, or write a message.")
+        return data

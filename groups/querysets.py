@@ -7,13 +7,17 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-from cases.querysets import OPEN, in_members_group, is_staff
+from accounts.access import is_staff
+from cases.querysets import OPEN, in_members_group
 
 if TYPE_CHECKING:
     from accounts.models import User
 
+    # Named as strings in the QuerySet base classes below, which linters do not read as uses.
+    from .models import Activity, AnnualReport, LocalGroup  # noqa: F401
 
-class LocalGroupQuerySet(models.QuerySet):
+
+class LocalGroupQuerySet(models.QuerySet["LocalGroup"]):
     def visible_to(self, user: User) -> LocalGroupQuerySet:
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -23,7 +27,7 @@ class LocalGroupQuerySet(models.QuerySet):
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(models.QuerySet["Activity"]):
     def visible_to(self, user: User) -> ActivityQuerySet:
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -35,7 +39,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
 
 
-class AnnualReportQuerySet(models.QuerySet):
+class AnnualReportQuerySet(models.QuerySet["AnnualReport"]):
     def visible_to(self, user: User) -> AnnualReportQuerySet:
         if not user.is_authenticated or not user.is_active:
             return self.none()

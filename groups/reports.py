@@ -1,4 +1,4 @@
-"""Reads for yearly reports: the periods an allocation owes and what the group logged in each."""
+"""Reads for yearly reports: what the group logged in a period (the periods are in yearly.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Sum
-from django.utils import timezone
 
 from cases.models import Allocation
 
-from .models import Activity, AnnualReport
-from .services import report_period
+from .models import Activity
 
 
 @dataclass
@@ -63,48 +61,3 @@ def media_notes(allocation: Allocation, start: date, end: date) -> str:
         if a.notes.strip()
     ]
     return "\n".join(lines)
-
-
-@dataclass
-class Period:
-    start: date
-    end: date
-    report: AnnualReport | None
-    today: date
-
-    @property
-    def status(self) -> str:
-        return self.report.status if self.report else "not_started"
-
-    @property
-    def is_done(self) -> bool:
-        return self.status in (AnnualReport.Status.SUBMITTED, AnnualReport.Status.ACKNOWLEDGED)
-
-    @property
-    def overdue(self) -> bool:
-        return not self.is_done and self.end < self.today
-
-    @property
-    def status_label(self) -> str:
-        if self.report is None:
-            return "Not started"
-        return self.report.get_status_display()
-
-
-def report_periods(allocation: Allocation) -> list[Period]:
-    """Every period that has begun, newest first, with its report if there is one."""
-    if allocation.started_on is None:
-        return []
-    today = timezone.localdate()
-    reports = {r.period_start: r for r in allocation.annual_reports.all()}
-    periods = []
-    index = 0
-    while True:
-        start, end = report_period(allocation.started_on, index)
-        if start > today:
-            break
-        if allocation.ended_on and start > allocation.ended_on:
-            break
-        periods.append(Period(start, end, reports.get(start), today))
-        index += 1
-    return list(reversed(periods))

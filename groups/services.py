@@ -6,15 +6,19 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cases.models import Allocation, Region, Theme
-from iar_site import audit, roles
-from iar_site.notify import notify_user
+from accounts.access import is_group_admin, is_member
+from cases import services as case_services
+from cases.models import Allocation, Case, Region, Theme
+from iar_site import audit
+from notifications.services import notify_group, notify_user
 
-from .models import Activity, AnnualReport, LocalGroup, Membership
+from . import yearly
+from .models import Activity, AnnualReport, CaseRequest, LocalGroup, Membership
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -22,20 +26,6 @@ if TYPE_CHECKING:
 
 class GroupError(Exception):
     """A user-safe reason a group action cannot be done."""
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
-
-
-def next_report_due(started_on: date | None, reports_in: int) -> date | None:
-    """Each active allocation owes a report a year from its start, then every year after."""
-    if started_on is None:
-        return None
-    return add_years(started_on, reports_in + 1)
 
 
 def record_activity(
@@ -54,7 +44,7 @@ def record_activity(
         allocation = (
             Allocation.objects.select_for_update().select_related("case").get(pk=allocation.pk)
         )
-        if not roles.is_member_of(actor, allocation.group_id):
+        if not is_member(actor, allocation.group_id):
             raise GroupError("Only members of the group can record its actions.")
         if allocation.status != Allocation.Status.ACTIVE:
             raise GroupError("This case is no longer active for your group.")
@@ -95,18 +85,18 @@ def _check_activity_values(kind: str, on: date, count: int, outcome: str) -> Non
         raise GroupError(f"The number must be between 1 and {Activity.MAX_COUNT:,}.")
 
 
-def _lock_own_activity(activity: Activity, actor: User) -> Activity:
+def _lock_own_activity(unlocked: Activity, actor: User) -> Activity:
     activity = (
         Activity.objects.select_for_update()
         .select_related("allocation")
-        .filter(pk=activity.pk)
+        .filter(pk=unlocked.pk)
         .first()
     )
     if activity is None:
         raise GroupError("This entry has already been deleted.")
     if activity.recorded_by_id != actor.pk:
         raise GroupError("You can only change entries you recorded yourself.")
-    if not roles.is_member_of(actor, activity.allocation.group_id):
+    if not is_member(actor, activity.allocation.group_id):
         raise GroupError("Only members of the group can change its actions.")
     if activity.allocation.status != Allocation.Status.ACTIVE:
         raise GroupError("This case is no longer active for your group.")
@@ -147,7 +137,7 @@ def edit_activity(
             "outcome": outcome,
             "outcome_notes": outcome_notes,
         }
-        changes = {}
+        changes: dict[str, str | list[str]] = {}
         for field, value in new.items():
             old = getattr(activity, field)
             if old != value:
@@ -184,24 +174,16 @@ def delete_activity(activity: Activity, *, actor: User) -> None:
 # ---- Yearly reports ---------------------------------------------------------------------------
 
 
-def report_period(started_on: date, index: int) -> tuple[date, date]:
-    """Period `index` (0 = first year) of an allocation: [start + n years, start + n+1 years)."""
-    return add_years(started_on, index), add_years(started_on, index + 1)
-
-
 def report_period_starting(allocation: Allocation, period_start: date) -> tuple[date, date]:
     """The period beginning on `period_start`, if that is one of the allocation's report periods
     that has begun; GroupError otherwise."""
     started = allocation.started_on
     if started is None:
         raise GroupError("This case has not started for your group yet.")
-    index = period_start.year - started.year
-    if index < 0:
+    period = yearly.period_starting(started, period_start, timezone.localdate())
+    if period is None:
         raise GroupError("There is no report for that period.")
-    start, end = report_period(started, index)
-    if start != period_start or start > timezone.localdate():
-        raise GroupError("There is no report for that period.")
-    return start, end
+    return period
 
 
 def _lock_report_allocation(allocation: Allocation, actor: User) -> Allocation:
@@ -211,7 +193,7 @@ def _lock_report_allocation(allocation: Allocation, actor: User) -> Allocation:
         .select_related("case", "case__coordinator__user", "group")
         .get(pk=allocation.pk)
     )
-    if not roles.is_member_of(actor, allocation.group_id):
+    if not is_member(actor, allocation.group_id):
         raise GroupError("Only members of the group can write its reports.")
     if allocation.status != Allocation.Status.ACTIVE:
         raise GroupError("This case is no longer active for your group.")
@@ -261,7 +243,7 @@ def _report_path(report: AnnualReport) -> str:
     try:
         return reverse("coordinators:report_detail", args=[report.pk])
     except NoReverseMatch:
-        return f"/cases/{report.allocation.case.reference}/"
+        return reverse("coordinators:case", args=[report.allocation.case.reference])
 
 
 def submit_report(
@@ -312,16 +294,6 @@ def submit_report(
 
 
 # ---- Group settings ---------------------------------------------------------------------------
-
-
-def is_group_admin(user: User, group: LocalGroup) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        group=group,
-        role=Membership.Role.ADMIN,
-        user__is_active=True,
-        group__is_active=True,
-    ).exists()
 
 
 def _require_admin(group: LocalGroup, actor: User) -> None:
@@ -439,3 +411,106 @@ def remove_member(membership: Membership, *, actor: User) -> None:
             changes={"user": membership.user_id, "group": membership.group_id},
         )
         membership.delete()
+
+
+# ---- Case requests ----------------------------------------------------------------------------
+
+
+def request_cases(
+    group: LocalGroup,
+    *,
+    number: int,
+    meeting_date: date,
+    regions: Iterable[Region] = (),
+    themes: Iterable[Theme] = (),
+    notes: str = "",
+    actor: User,
+) -> CaseRequest:
+    """A group asks IAR for cases ahead of a meeting."""
+    with transaction.atomic():
+        if not is_member(actor, group.pk):
+            raise GroupError("Only members of the group can ask for cases for it.")
+        if not 1 <= number <= 10:
+            raise GroupError("Ask for between 1 and 10 cases.")
+        if meeting_date < timezone.localdate():
+            raise GroupError("The meeting date cannot be in the past.")
+        case_request = CaseRequest.objects.create(
+            group=group,
+            requested_by=actor,
+            number=number,
+            meeting_date=meeting_date,
+            notes=notes.strip(),
+        )
+        case_request.preferred_regions.set(list(regions))
+        case_request.preferred_themes.set(list(themes))
+        audit.record(
+            "case_request.made",
+            case_request,
+            actor=actor,
+            changes={"number": number, "meeting_date": meeting_date.isoformat()},
+        )
+        case_services.notify_iar(
+            key=f"case-request:{case_request.pk}:received",
+            template="case-request-received",
+            context={
+                "group_name": group.name,
+                "number": number,
+                "meeting_date": meeting_date.isoformat(),
+                "staff_url": settings.SITE_URL
+                + reverse("case_requests:case_request", args=[case_request.pk]),
+            },
+            case=None,
+        )
+    return case_request
+
+
+def fulfil_case_request(
+    case_request: CaseRequest,
+    *,
+    cases: Iterable[Case] = (),
+    response: str = "",
+    direct: bool = False,
+    actor: User,
+) -> CaseRequest:
+    """Answer a group's request: allocate cases to it, or record what IAR sent, and tell it."""
+    cases = list(cases)
+    response = response.strip()
+    with transaction.atomic():
+        case_request = CaseRequest.objects.select_for_update().get(pk=case_request.pk)
+        if case_request.status != CaseRequest.Status.OPEN:
+            raise GroupError("This request has already been answered.")
+        if not cases and not response:
+            raise GroupError("Choose at least one case, or write what IAR sent.")
+        if len(cases) > case_request.number:
+            raise GroupError(f"The group asked for {case_request.number} case(s) at most.")
+        group = case_request.group
+        try:
+            allocations = [
+                case_services.allocate_case(c, group, direct=direct, actor=actor) for c in cases
+            ]
+        except case_services.CaseError as exc:
+            raise GroupError(str(exc)) from exc
+        references = [a.case.reference for a in allocations]
+        case_request.status = CaseRequest.Status.FULFILLED
+        case_request.fulfilled_at = timezone.now()
+        case_request.fulfilled_by = actor
+        case_request.response = "\n".join(filter(None, [", ".join(references), response]))
+        case_request.save(update_fields=["status", "fulfilled_at", "fulfilled_by", "response"])
+        audit.record(
+            "case_request.fulfilled",
+            case_request,
+            actor=actor,
+            changes={"status": ["open", "fulfilled"], "cases": references},
+        )
+        notify_group(
+            group,
+            key=f"case-request:{case_request.pk}:fulfilled",
+            template="case-request-fulfilled",
+            context={
+                "references": references,
+                "response": response,
+                "meeting_date": case_request.meeting_date.isoformat(),
+                "my_cases_url": settings.SITE_URL + reverse("home"),
+            },
+        )
+    return case_request

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_settings
 
 app_name = "groups"
 
@@ -28,22 +28,22 @@ urlpatterns = [
         views.report_pdf,
         name="report_pdf",
     ),
-    path("settings/", views.settings_index, name="settings_index"),
-    path("<int:group_id>/settings/", views.group_settings, name="settings"),
-    path("<int:group_id>/members/invite/", views.invite_member, name="invite_member"),
+    path("settings/", views_settings.settings_index, name="settings_index"),
+    path("<int:group_id>/settings/", views_settings.group_settings, name="settings"),
+    path("<int:group_id>/members/invite/", views_settings.invite_member, name="invite_member"),
     path(
         "<int:group_id>/members/<int:membership_id>/role/",
-        views.member_role,
+        views_settings.member_role,
         name="member_role",
     ),
     path(
         "<int:group_id>/members/<int:membership_id>/remove/",
-        views.member_remove,
+        views_settings.member_remove,
         name="member_remove",
     ),
     path(
         "<int:group_id>/actions.<str:fmt>",
-        views.export_actions,
+        views_settings.export_actions,
         name="export_actions",
     ),
 ]

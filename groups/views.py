@@ -1,58 +1,66 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict, cast
 
-import tablib
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
 
-from accounts.services import AccountError, invite_person
-from cases.models import Allocation, Case, CaseUpdateNotice
-from cases.querysets import in_members_group, may_read_confidential
-from cases.views import stopped_allocations_for
+from accounts.access import (
+    AuthenticatedHttpRequest,
+    may_answer_offer,
+    may_change_holder,
+    may_read_case,
+)
+from cases import services as case_services
+from cases.downloads import casefile_response
+from cases.models import Allocation, Case
+from cases.querysets import in_members_group
 from iar_site import audit
-from iar_site.exports import spreadsheet_safe
 
 from . import letters
 from .forms import (
     ActivityForm,
     ActivityStepForm,
     DateStepForm,
-    GroupSettingsForm,
-    InviteMemberForm,
     KindStepForm,
     LetterForm,
     ReportForm,
 )
 from .models import Activity, AnnualReport, LocalGroup, Membership
-from .reports import media_notes, report_periods, report_summary
+from .reports import media_notes, report_summary
 from .services import (
     GroupError,
     can_change_activity,
-    change_member_role,
     delete_activity,
     edit_activity,
-    is_group_admin,
-    next_report_due,
     record_activity,
-    remove_member,
     report_period_starting,
     save_report_draft,
     submit_report,
-    update_group_settings,
 )
+from .yearly import Period, ReportState, report_due, report_periods, with_report_due
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ActivityRow(TypedDict):
+    """An action on the case page, marked with whether the reader may change it."""
+
+    changeable: bool
+
 
 UPDATES_TEMPLATE = "coordinators/_case_updates.html"
+
+# CaseUpdate.Status.PUBLISHED: coordinators sits above groups, so its model is not imported here.
+UPDATE_PUBLISHED = "published"
 
 TIMELINE_LENGTH = 20  # actions shown on a group's case page before 'Show all'
 
@@ -62,14 +70,12 @@ def _member_allocations(user):
     return Allocation.objects.visible_to(user).filter(in_members_group(user))
 
 
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A group member's home: one card per case their group works on now."""
     latest = Activity.objects.order_by("-date", "-id")
     allocations = (
-        _member_allocations(request.user)
-        .open()
+        with_report_due(_member_allocations(request.user).open())
         .select_related("case", "case__country", "group", "holder")
-        .with_reports_in()
         .annotate(
             last_action_on=Max("activities__date"),
             unread_updates=Count(
@@ -91,8 +97,9 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     cards = []
     for allocation in allocations:
         allocation.may_answer = allocation.group_id in admin_of
-        allocation.report_due = next_report_due(allocation.started_on, allocation.reports_in)
-        allocation.report_overdue = bool(allocation.report_due and allocation.report_due < today)
+        due = report_due(allocation.started_on, allocation.reports_in, today)
+        allocation.report_due = due.on if due else None
+        allocation.report_overdue = due is not None and due.state == ReportState.OVERDUE
         # The person's name is part of the summary a confidential case keeps to its holder.
         allocation.show_people = (
             allocation.case.sensitivity != Case.Sensitivity.CONFIDENTIAL
@@ -100,7 +107,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         )
         cards.append(allocation)
     # The last action of each card in one query, not one per card.
-    last_actions = {}
+    last_actions: dict[int, Activity] = {}
     if cards:
         for activity in latest.filter(allocation__in=cards):
             last_actions.setdefault(activity.allocation_id, activity)
@@ -109,7 +116,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     groups = LocalGroup.objects.filter(in_members_group(request.user, "")).order_by("name")
     # Stopped cases whose stop the group has not yet confirmed: the one thing still to do on them.
     stopped = (
-        stopped_allocations_for(request.user)
+        Allocation.objects.stopped_for(request.user)
         .filter(stop_confirmed_at__isnull=True)
         .select_related("case", "group")
         .order_by("-ended_on")
@@ -124,7 +131,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 # ---- Recording an action, in three steps --------------------------------------------------------
 
 
-def _active_allocation(request: HttpRequest, allocation_id: int) -> Allocation:
+def _active_allocation(request: AuthenticatedHttpRequest, allocation_id: int) -> Allocation:
     return get_object_or_404(
         _member_allocations(request.user).active().select_related("case", "group"),
         pk=allocation_id,
@@ -135,7 +142,7 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-ACTION_NOUNS = {
+ACTION_NOUNS: dict[str, tuple[str, str]] = {
     Activity.Kind.APPEAL_LETTER: ("letter", "letters"),
     Activity.Kind.SOLIDARITY: ("solidarity message", "solidarity messages"),
     Activity.Kind.PETITION: ("petition signature", "petition signatures"),
@@ -168,7 +175,7 @@ def confirmation(activity: Activity, targets: list) -> str:
     return f"Saved: {text}, {when}"
 
 
-def record_action(request: HttpRequest, allocation_id: int) -> HttpResponse:
+def record_action(request: AuthenticatedHttpRequest, allocation_id: int) -> HttpResponse:
     """Three steps that work without JavaScript: the kind and the date travel in the query string,
     then in hidden fields of the last form."""
     allocation = _active_allocation(request, allocation_id)
@@ -259,7 +266,7 @@ def record_action(request: HttpRequest, allocation_id: int) -> HttpResponse:
     )
 
 
-def _own_group_activity(request: HttpRequest, activity_id: int) -> Activity:
+def _own_group_activity(request: AuthenticatedHttpRequest, activity_id: int) -> Activity:
     return get_object_or_404(
         Activity.objects.visible_to(request.user)
         .filter(in_members_group(request.user, "allocation__group"))
@@ -268,7 +275,7 @@ def _own_group_activity(request: HttpRequest, activity_id: int) -> Activity:
     )
 
 
-def edit_action(request: HttpRequest, activity_id: int) -> HttpResponse:
+def edit_action(request: AuthenticatedHttpRequest, activity_id: int) -> HttpResponse:
     activity = _own_group_activity(request, activity_id)
     case_url = redirect("groups:case", reference=activity.allocation.case.reference)
     if request.method != "POST" and not can_change_activity(activity, request.user):
@@ -311,7 +318,7 @@ def edit_action(request: HttpRequest, activity_id: int) -> HttpResponse:
     return render(request, "groups/edit_action.html", {"activity": activity, "form": form})
 
 
-def delete_action(request: HttpRequest, activity_id: int) -> HttpResponse:
+def delete_action(request: AuthenticatedHttpRequest, activity_id: int) -> HttpResponse:
     activity = _own_group_activity(request, activity_id)
     error = ""
     if request.method == "POST":
@@ -333,12 +340,14 @@ def delete_action(request: HttpRequest, activity_id: int) -> HttpResponse:
 # ---- The group's case page ----------------------------------------------------------------------
 
 
-def _own_case_allocation(request: HttpRequest, reference: str) -> Allocation:
+def _own_case_allocation(request: AuthenticatedHttpRequest, reference: str) -> Allocation:
     allocation = (
         _member_allocations(request.user)
         .open()
         .filter(case__reference=reference)
-        .select_related("case", "case__country", "case__coordinator__user", "group", "holder")
+        .select_related(
+            "case", "case__country__region", "case__coordinator__user", "group", "holder"
+        )
         .order_by("group__name")
         .first()
     )
@@ -355,24 +364,25 @@ def _updates_template_exists() -> bool:
     return True
 
 
-def group_case(request: HttpRequest, reference: str) -> HttpResponse:
+def group_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Our work on this case: what to send where, the casefile, news, and what we did."""
     allocation = _own_case_allocation(request, reference)
     case = allocation.case
-    show_summary = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
-        request.user, case
-    )
+    show_summary = may_read_case(request.user, case)
     if case.sensitivity == Case.Sensitivity.CONFIDENTIAL and show_summary:
         audit.record("case.viewed_confidential", case, actor=request.user)
     # A phone page stays short: the latest actions, the rest on request (and in the export).
     show_all = request.GET.get("actions") == "all"
     timeline = allocation.activities.select_related("recorded_by").order_by("-date", "-id")
     total_activities = timeline.count()
-    activities = list(timeline if show_all else timeline[:TIMELINE_LENGTH])
+    activities = cast(
+        "list[WithAnnotations[Activity, ActivityRow]]",
+        list(timeline if show_all else timeline[:TIMELINE_LENGTH]),
+    )
     for activity in activities:
         activity.changeable = can_change_activity(activity, request.user)
     notices = list(
-        CaseUpdateNotice.objects.filter(allocation=allocation, update__status="published")
+        allocation.update_notices.filter(update__status=UPDATE_PUBLISHED)
         .select_related("update")
         .order_by("-created_at")
     )
@@ -388,21 +398,29 @@ def group_case(request: HttpRequest, reference: str) -> HttpResponse:
         "notices": notices,
         "unread_count": sum(1 for n in notices if n.read_at is None),
         "updates_template": UPDATES_TEMPLATE if _updates_template_exists() else None,
-        "periods": report_periods(allocation) if allocation.status == "active" else [],
+        "periods": report_periods(allocation)
+        if allocation.status == Allocation.Status.ACTIVE
+        else [],
         "can_act": allocation.status == Allocation.Status.ACTIVE
         and case.status == Case.Status.OPEN,
+        # Answering the offer and naming the holder are for those who may (it is a 403 else).
+        "may_answer": may_answer_offer(request.user, allocation),
+        "may_change_holder": may_change_holder(request.user, allocation),
+        "pending_holder_change": case_services.pending_holder_change(allocation)
+        if allocation.status == Allocation.Status.ACTIVE
+        else None,
     }
     return render(request, "groups/case.html", context)
 
 
-def casefile_download(request: HttpRequest, reference: str, version: int) -> FileResponse:
+def casefile_download(
+    request: AuthenticatedHttpRequest, reference: str, version: int
+) -> FileResponse:
     allocation = _own_case_allocation(request, reference)
     document = get_object_or_404(allocation.case.documents.exclude(file=""), version=version)
-    # One download path for casefiles: the coordinators' view holds the confidentiality rule
-    # (holder, coordinator and staff only), the audit of confidential downloads and the headers.
-    from coordinators.views import casefile_download as checked_download
-
-    return checked_download(request, document.pk)
+    # One download path for casefiles: it holds the confidentiality rule (holder, coordinator and
+    # staff only), the audit of confidential downloads and the headers.
+    return casefile_response(request.user, document.pk)
 
 
 # ---- Letters and labels -------------------------------------------------------------------------
@@ -414,16 +432,14 @@ def _pdf_response(document, filename: str) -> HttpResponse:
     return response
 
 
-def appeal_letter(request: HttpRequest, reference: str) -> HttpResponse:
+def appeal_letter(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     allocation = _own_case_allocation(request, reference)
     case = allocation.case
     targets = case.current_targets()
     context: dict = {"case": case, "allocation": allocation}
     if allocation.status != Allocation.Status.ACTIVE or case.status != Case.Status.OPEN:
         return render(request, "groups/letters.html", {**context, "blocked": True})
-    may_see_text = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
-        request.user, case
-    )
+    may_see_text = may_read_case(request.user, case)
     first = targets.first()
     if request.method == "POST":
         form = LetterForm(request.POST, targets=targets)
@@ -451,7 +467,7 @@ def appeal_letter(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "groups/letters.html", context)
 
 
-def address_labels(request: HttpRequest, reference: str) -> HttpResponse:
+def address_labels(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     allocation = _own_case_allocation(request, reference)
     targets = list(allocation.case.current_targets())
     if not targets:
@@ -464,7 +480,7 @@ def address_labels(request: HttpRequest, reference: str) -> HttpResponse:
 # ---- Yearly reports -----------------------------------------------------------------------------
 
 
-def _report_allocation(request: HttpRequest, allocation_id: int) -> Allocation:
+def _report_allocation(request: AuthenticatedHttpRequest, allocation_id: int) -> Allocation:
     return get_object_or_404(
         _member_allocations(request.user)
         .active()
@@ -481,7 +497,7 @@ def _period(allocation: Allocation, period_start: str) -> tuple[date, date]:
         raise Http404("No such report period") from None
 
 
-def reports(request: HttpRequest, allocation_id: int) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest, allocation_id: int) -> HttpResponse:
     allocation = _report_allocation(request, allocation_id)
     return render(
         request,
@@ -490,20 +506,21 @@ def reports(request: HttpRequest, allocation_id: int) -> HttpResponse:
     )
 
 
-def report(request: HttpRequest, allocation_id: int, period_start: str) -> HttpResponse:
+def report(
+    request: AuthenticatedHttpRequest, allocation_id: int, period_start: str
+) -> HttpResponse:
     allocation = _report_allocation(request, allocation_id)
     start, end = _period(allocation, period_start)
     existing = AnnualReport.objects.filter(allocation=allocation, period_start=start).first()
     summary = report_summary(allocation, start, end)
-    context = {
+    context: dict[str, object] = {
         "allocation": allocation,
         "case": allocation.case,
         "report": existing,
         "summary": summary,
         "start": start,
         "end": end,
-        "overdue": end < timezone.localdate()
-        and not (existing and existing.status != AnnualReport.Status.DRAFT),
+        "overdue": Period(start, end, existing, timezone.localdate()).overdue,
     }
     if existing and existing.status != AnnualReport.Status.DRAFT:
         return render(request, "groups/report.html", context)
@@ -535,192 +552,11 @@ def report(request: HttpRequest, allocation_id: int, period_start: str) -> HttpR
     return render(request, "groups/report.html", context)
 
 
-def report_pdf(request: HttpRequest, allocation_id: int, period_start: str) -> HttpResponse:
+def report_pdf(
+    request: AuthenticatedHttpRequest, allocation_id: int, period_start: str
+) -> HttpResponse:
     allocation = _report_allocation(request, allocation_id)
     start, end = _period(allocation, period_start)
     existing = AnnualReport.objects.filter(allocation=allocation, period_start=start).first()
     document = letters.report_document(existing, report_summary(allocation, start, end), allocation)
     return _pdf_response(document, f"report-{allocation.case.reference}-{start:%Y}-{end:%Y}.pdf")
-
-
-# ---- Group settings -----------------------------------------------------------------------------
-
-
-def _own_group(request: HttpRequest, group_id: int) -> LocalGroup:
-    return get_object_or_404(
-        LocalGroup.objects.visible_to(request.user).filter(in_members_group(request.user, "")),
-        pk=group_id,
-    )
-
-
-def settings_index(request: HttpRequest) -> HttpResponse:
-    groups = list(LocalGroup.objects.filter(in_members_group(request.user, "")).order_by("name"))
-    if not groups:
-        raise Http404("Not in a group")
-    if len(groups) == 1:
-        return redirect("groups:settings", group_id=groups[0].pk)
-    return render(request, "groups/settings_index.html", {"groups": groups})
-
-
-def _settings_context(request, group, form=None, invite_form=None) -> dict:
-    admin = is_group_admin(request.user, group)
-    return {
-        "group": group,
-        "is_admin": admin,
-        "form": form or GroupSettingsForm(instance=group),
-        "invite_form": invite_form or InviteMemberForm(),
-        "memberships": group.memberships.select_related("user").order_by("user__full_name"),
-        "roles": Membership.Role.choices,
-    }
-
-
-def group_settings(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = _own_group(request, group_id)
-    form = None
-    if request.method == "POST":
-        if not is_group_admin(request.user, group):
-            raise PermissionDenied
-        form = GroupSettingsForm(request.POST, instance=LocalGroup.objects.get(pk=group.pk))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                update_group_settings(
-                    group,
-                    values={
-                        k: v
-                        for k, v in data.items()
-                        if not k.startswith("preferred_r") and not k.startswith("preferred_t")
-                    },
-                    regions=list(data["preferred_regions"]),
-                    themes=list(data["preferred_themes"]),
-                    actor=request.user,
-                )
-            except GroupError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "The group's settings are saved.")
-                return redirect("groups:settings", group_id=group.pk)
-    return render(request, "groups/settings.html", _settings_context(request, group, form=form))
-
-
-@require_POST
-def invite_member(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = _own_group(request, group_id)
-    if not is_group_admin(request.user, group):
-        raise PermissionDenied
-    invite_form = InviteMemberForm(request.POST)
-    if invite_form.is_valid():
-        data = invite_form.cleaned_data
-        try:
-            invite_person(
-                email=data["email"],
-                full_name=data["full_name"],
-                role=data["role"],
-                group=group,
-                actor=request.user,
-            )
-        except AccountError as exc:
-            invite_form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"Invitation to {data['email']} is queued; they will get an email shortly."
-            )
-            return redirect("groups:settings", group_id=group.pk)
-    return render(
-        request,
-        "groups/settings.html",
-        _settings_context(request, group, invite_form=invite_form),
-    )
-
-
-def _group_membership(request, group_id: int, membership_id: int) -> tuple[LocalGroup, Membership]:
-    group = _own_group(request, group_id)
-    if not is_group_admin(request.user, group):
-        raise PermissionDenied
-    membership = get_object_or_404(group.memberships.select_related("user"), pk=membership_id)
-    return group, membership
-
-
-@require_POST
-def member_role(request: HttpRequest, group_id: int, membership_id: int) -> HttpResponse:
-    group, membership = _group_membership(request, group_id, membership_id)
-    try:
-        change_member_role(membership, role=request.POST.get("role", ""), actor=request.user)
-    except GroupError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{membership.user.full_name}'s role is saved.")
-    return redirect("groups:settings", group_id=group.pk)
-
-
-def member_remove(request: HttpRequest, group_id: int, membership_id: int) -> HttpResponse:
-    group, membership = _group_membership(request, group_id, membership_id)
-    if request.method == "POST":
-        try:
-            remove_member(membership, actor=request.user)
-        except GroupError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{membership.user.full_name} is no longer in the group.")
-        return redirect("groups:settings", group_id=group.pk)
-    return render(request, "groups/member_remove.html", {"group": group, "membership": membership})
-
-
-# ---- Export of the group's action log -----------------------------------------------------------
-
-EXPORT_HEADERS = [
-    "Date",
-    "Case reference",
-    "Case",
-    "Action",
-    "Number",
-    "Notes",
-    "Outcome",
-    "About the outcome",
-    "Recorded by",
-    "Recorded at",
-]
-
-
-def export_actions(request: HttpRequest, group_id: int, fmt: str) -> HttpResponse:
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("No such format")
-    group = _own_group(request, group_id)
-    activities = (
-        Activity.objects.visible_to(request.user)
-        .filter(allocation__group=group)
-        .select_related("allocation__case", "recorded_by")
-        .order_by("-date", "-id")
-    )
-    dataset = tablib.Dataset(headers=EXPORT_HEADERS)
-    for a in activities:
-        case = a.allocation.case
-        title = "" if case.sensitivity == Case.Sensitivity.CONFIDENTIAL else case.title
-        row = [
-            a.date.isoformat(),
-            case.reference,
-            title,
-            a.get_kind_display(),
-            a.count,
-            a.notes,
-            a.get_outcome_display() if a.outcome else "",
-            a.outcome_notes,
-            a.recorded_by.full_name if a.recorded_by else "",
-            timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M"),
-        ]
-        dataset.append([spreadsheet_safe(v) for v in row])
-    stem = f"actions-{group.pk}-{timezone.localdate():%Y%m%d}"
-    if fmt == "xlsx":
-        response = HttpResponse(
-            dataset.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return response
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(dataset.headers)
-    writer.writerows(dataset)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-    return response

@@ -1,4 +1,4 @@
-"""The admin for IAR staff: the base classes every app's admin uses, and the outbox/audit views.
+"""The admin for IAR staff: the base classes every app's admin uses, and the audit and health views.
 
 IAR staff are users with `is_staff`; they hold no Django model permissions, so the permission
 checks here look at the flag. Every save and delete made through the admin writes an audit row in
@@ -14,10 +14,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import audit
-from .models import AuditEntry, Heartbeat, OutboundMessage, PrintBatch, SavedView
+from .models import AuditEntry, Heartbeat
 
 MAX_VALUE_LENGTH = 100
 
@@ -94,8 +96,33 @@ class ReadOnlyPermissionsMixin(StaffPermissionsMixin):
         return False
 
 
+def site_link(text: str, viewname: str, *args: Any) -> str:
+    """A link from an admin page to the site page that makes a change through its service."""
+    return format_html('<a href="{}">{}</a>', reverse(viewname, args=args), text)
+
+
 class StaffModelAdmin(StaffPermissionsMixin, admin.ModelAdmin):
-    """Base of every admin in the project: staff permissions and an audit row per change."""
+    """Base of every admin in the project: staff permissions and an audit row per change.
+
+    Where a save, delete or action goes through an app's service, that service's refusal (one of
+    `service_errors`) is shown as a message and the whole change is rolled back, as on the site.
+    """
+
+    service_errors: tuple[type[Exception], ...] = ()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except self.service_errors as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except self.service_errors as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -166,118 +193,6 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
     fields = ("at", "actor", "action", "object_type", "object_id", "object_repr", "changes")
 
 
-@admin.register(OutboundMessage)
-class OutboundMessageAdmin(ReadOnlyModelAdmin):
-    list_display = (
-        "created_at",
-        "template",
-        "channel",
-        "recipient",
-        "case",
-        "status",
-        "attempts",
-        "sent_at",
-    )
-    list_select_related = ("case",)
-    list_filter = ("status", "channel", "template", "routine")
-    search_fields = ("=idempotency_key", "to_email", "to_name", "case__reference")
-    date_hierarchy = "created_at"
-    ordering = ("-created_at",)
-    actions = ("cancel_queued",)
-    fields = (
-        "idempotency_key",
-        "channel",
-        "template",
-        "status",
-        "to_email",
-        "to_name",
-        "postal_address",
-        "recipient_user",
-        "recipient_group",
-        "case",
-        "context",
-        "routine",
-        "print_batch",
-        "attempts",
-        "last_error",
-        "created_at",
-        "not_before",
-        "claimed_at",
-        "sent_at",
-    )
-
-    @admin.display(description="to")
-    def recipient(self, obj: OutboundMessage) -> str:
-        return obj.to_email or obj.to_name
-
-    def has_cancel_permission(self, request: HttpRequest) -> bool:
-        return is_iar_staff(request)
-
-    @admin.action(description="Cancel selected queued messages", permissions=["cancel"])
-    def cancel_queued(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        queued = OutboundMessage.Status.QUEUED
-        selected = list(queryset.values_list("pk", flat=True))
-        with transaction.atomic():
-            # Locked, then updated only while still queued: a message a worker has claimed
-            # (sending) or finished is left alone, so the count below is exactly what was stopped.
-            rows = list(
-                OutboundMessage.objects.select_for_update()
-                .filter(pk__in=selected, status=queued)
-                .order_by("pk")
-            )
-            cancelled = OutboundMessage.objects.filter(
-                pk__in=[m.pk for m in rows], status=queued
-            ).update(status=OutboundMessage.Status.CANCELLED, last_error="cancelled by IAR staff")
-            for message in rows:
-                message.status = OutboundMessage.Status.CANCELLED
-                audit.record(
-                    "outbox.cancelled", message, actor=request.user, changes={"status": "cancelled"}
-                )
-        skipped = len(selected) - cancelled
-        self.message_user(request, f"Cancelled {cancelled} queued message(s).", messages.SUCCESS)
-        if skipped:
-            self.message_user(
-                request,
-                f"{skipped} selected message(s) were not queued any more and were left as they are.",
-                messages.WARNING,
-            )
-
-
-@admin.register(PrintBatch)
-class PrintBatchAdmin(ReadOnlyModelAdmin):
-    """Batches are made and marked posted on the site's print page; here they are looked up."""
-
-    list_display = ("__str__", "created_at", "created_by", "item_count", "posted_at", "posted_by")
-    list_filter = (("posted_at", admin.EmptyFieldListFilter),)
-    search_fields = ("=id", "created_by__email", "posted_by__email")
-    date_hierarchy = "created_at"
-    ordering = ("-created_at",)
-    fields = ("created_at", "created_by", "posted_at", "posted_by")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("created_by", "posted_by")
-            .annotate(_items=models.Count("items"))
-        )
-
-    @admin.display(description="items", ordering="_items")
-    def item_count(self, obj: PrintBatch) -> int:
-        return obj._items
-
-
-@admin.register(SavedView)
-class SavedViewAdmin(StaffModelAdmin):
-    list_display = ("name", "list_name", "user", "created_at")
-    list_select_related = ("user",)
-    list_filter = ("list_name",)
-    search_fields = ("name", "list_name", "user__email", "user__full_name")
-    ordering = ("user__full_name", "list_name", "name")
-    autocomplete_fields = ("user",)
-    readonly_fields = ("created_at",)
-
-
 @admin.register(Heartbeat)
 class HeartbeatAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "at")
@@ -293,9 +208,5 @@ __all__ = [
     "StaffTabularInline",
     "audit_changes",
     "is_iar_staff",
+    "site_link",
 ]
-
-
-# The outbox's digest fields, shown on the message page (read-only, like the rest of it).
-OutboundMessageAdmin.fields = (*OutboundMessageAdmin.fields, "held_for_digest", "digest")
-OutboundMessageAdmin.list_filter = (*OutboundMessageAdmin.list_filter, "held_for_digest")

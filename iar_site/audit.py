@@ -15,7 +15,7 @@ _CASE_PATHS = ("case", "allocation", "update")
 
 # Models whose str() is text someone typed about the person (a name, an uploaded file's name):
 # on a confidential case the audit names them by kind and case only.
-_FREE_TEXT_LABELS = frozenset({"cases.caseperson", "cases.caseupdateattachment"})
+_FREE_TEXT_LABELS = frozenset({"cases.caseperson", "coordinators.caseupdateattachment"})
 
 
 def record(
@@ -42,11 +42,11 @@ def record(
 
 
 def _confidential_case(obj: models.Model, depth: int = 0) -> Any:
-    """The confidential case `obj` is, or belongs to; None for anything else."""
-    from cases.models import Case
-
-    if isinstance(obj, Case):
-        return obj if obj.sensitivity == Case.Sensitivity.CONFIDENTIAL else None
+    """The case `obj` is or belongs to when that case has names to keep private (a confidential
+    case answers `private_names()` with its title and people); None for anything else. The audit
+    sits below every domain app, so it asks the object rather than importing the case model."""
+    if hasattr(obj, "private_names"):
+        return obj if obj.private_names() else None
     if depth > 2:
         return None
     for name in _CASE_PATHS:
@@ -67,8 +67,7 @@ def _confidential_case(obj: models.Model, depth: int = 0) -> Any:
 
 def _names_of(case: Any) -> list[str]:
     """What would name the person: the case's title and the names of the people concerned."""
-    names = [case.title, *case.people.values_list("name", flat=True)]
-    return [name.strip().casefold() for name in names if name and name.strip()]
+    return [name.strip().casefold() for name in case.private_names() if name and name.strip()]
 
 
 def _mentions(text: str, names: list[str]) -> bool:

@@ -16,17 +16,17 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     "heartbeat": {"task": "iar_site.tasks.heartbeat", "schedule": 30.0},
-    "relay-outbox": {"task": "iar_site.tasks.relay_outbox", "schedule": 60.0},
+    "relay-outbox": {"task": "notifications.tasks.relay_outbox", "schedule": 60.0},
     "coordinator-silence-digest": {
         "task": "coordinators.tasks.send_coordinator_silence_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
     "report-reminders": {
-        "task": "iar_site.tasks.sweep_report_reminders",
+        "task": "groups.tasks.sweep_report_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
     "weekly-digest": {
-        "task": "iar_site.tasks.send_weekly_digests",
+        "task": "notifications.tasks.send_weekly_digests",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
 }

@@ -109,19 +109,21 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "django_filters",
     "django_tables2",
     "django_htmx",
-    "rules.apps.AutodiscoverRulesConfig",
     "iar_site",
     "accounts",
+    "notifications",
     "cases",
     "groups",
     "coordinators",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +146,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "iar_site.urls"
 WSGI_APPLICATION = "iar_site.wsgi.application"
+FORM_RENDERER = "iar_site.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -156,7 +159,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "iar_site.context_processors.roles_context",
+                "accounts.context_processors.roles_context",
             ],
         },
     }
@@ -179,6 +182,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis for broker, results and cache when REDIS_URL is set; otherwise nothing needs a server.
 REDIS_URL = _url("REDIS_URL", "", {"redis", "rediss"})
+CELERY_RESULT_BACKEND: str | None
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -263,7 +267,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -379,6 +382,8 @@ OUTBOX_REVIEW_AFTER_MINUTES = _int("OUTBOX_REVIEW_AFTER_MINUTES", 15, minimum=1)
 # Largest attachment or casefile document accepted, in bytes.
 CASEWORK_UPLOAD_MAX_BYTES = _int("CASEWORK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 COORDINATOR_SILENCE_DAYS = _int("COORDINATOR_SILENCE_DAYS", 182, minimum=1)
+# A group with no action recorded on an active case for this long is flagged to its coordinator.
+GROUP_QUIET_DAYS = _int("GROUP_QUIET_DAYS", 182, minimum=1)
 # Invitations one person may send in any hour (a stolen login cannot mail out hundreds).
 INVITATIONS_PER_HOUR = _int("INVITATIONS_PER_HOUR", 20, minimum=1)
 # A trivial view at /bench/trivial, the baseline of `make bench`; never on in production.

@@ -3,28 +3,33 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from . import views, views_ops
+from . import home, views
 from .converters import ReferenceConverter
 
 register_converter(ReferenceConverter, "ref")
 
 # The admin logs in through the site's own login (rate limits and MFA apply there too).
-admin.site.login = secure_admin_login(admin.site.login)
+# allauth documents wrapping the bound method; django-stubs forbids assigning to a method.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "IAR Casework administration"
 admin.site.site_title = "IAR Casework admin"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("invitations/", include("accounts.urls")),
+    # Case requests (/cases/ask-for-cases/, /staff/case-requests/...): before cases' own URLs,
+    # whose case reference would otherwise match "ask-for-cases".
+    path("", include("groups.urls_requests")),
     path("cases/", include("cases.urls")),
     path("groups/", include("groups.urls")),
     path("staff/", include("cases.urls_staff")),
     path("coordinator/", include("coordinators.urls")),
+    path("coordinator/", include("cases.urls_casefile")),
     path("admin/", admin.site.urls),
-    path("ops/", include("iar_site.urls_ops")),
-    path("account/notices/", views_ops.my_notices, name="my_notices"),
+    # The print and review queues (/ops/...) and a member's notice choice (/account/notices/).
+    path("", include("notifications.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

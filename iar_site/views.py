@@ -4,30 +4,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from . import roles
 from .models import Heartbeat
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own work."""
-    role = roles.primary_role(request.user)
-    if role == roles.STAFF:
-        from reporting.views import staff_home
-
-        return staff_home(request)
-    if role == roles.COORDINATOR:
-        from coordinators.views import coordinator_home
-
-        return coordinator_home(request)
-    if role == roles.MEMBER:
-        from groups.views import my_cases
-
-        return my_cases(request)
-    return render(request, "home_no_role.html")
 
 
 def _check_database() -> tuple[bool, str]:
@@ -70,7 +50,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks[name] = {
             "ok": fresh,
             "last_heartbeat": at.isoformat() if at else None,
-            "detail": "ok" if fresh else ("never seen" if at is None else f"silent {int(age)}s"),
+            "detail": "ok" if fresh else ("never seen" if age is None else f"silent {int(age)}s"),
         }
     down = [name for name, check in checks.items() if not check["ok"]]
     body = {"status": "ok" if not down else "down", "down": down, "checks": checks}

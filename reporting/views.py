@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Count, F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from accounts.access import AuthenticatedHttpRequest
 from cases.models import Allocation, Case
 from cases.querysets import OPEN
 from coordinators.querysets import silent_cases
@@ -13,7 +14,7 @@ from groups.models import LocalGroup
 HOME_LIST_LIMIT = 25
 
 
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """IAR staff land on what needs allocating: cases short of groups, groups short of cases."""
     cases_needing = (
         Case.objects.visible_to(request.user)

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.test import Client
 
 from cases.models import Case
+from iar_site.celery import app as celery_app
 
 from . import factories as f
 
@@ -38,6 +41,15 @@ def require_redis() -> None:
     if _in_ci():
         pytest.fail("CI is set but REDIS_URL is not set")
     pytest.skip("needs Redis: set REDIS_URL=redis://...")
+
+
+@receiver(setting_changed)
+def _celery_follows_eager_setting(setting, value, **kwargs) -> None:
+    # Celery reads Django's settings once, when its configuration is first used: a test that turns
+    # eager mode on with the `settings` fixture must reach the running app, and be undone with it,
+    # whichever test happened to touch Celery first.
+    if setting == "CELERY_TASK_ALWAYS_EAGER":
+        celery_app.conf.task_always_eager = bool(value)
 
 
 @pytest.fixture(autouse=True)

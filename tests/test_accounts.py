@@ -25,8 +25,8 @@ from accounts.adapter import MFAAdapter
 from accounts.models import Invitation, User
 from coordinators.models import CountryCoordinator
 from groups.models import Membership
-from iar_site import outbox
-from iar_site.models import OutboundMessage
+from notifications import outbox
+from notifications.models import OutboundMessage
 
 from . import factories as f
 

@@ -23,20 +23,24 @@ from cases.models import (
     CampaignTarget,
     Case,
     CasefileDocument,
+    HolderChange,
+    SavedView,
+)
+from coordinators.models import (
     CaseUpdate,
     CaseUpdateAttachment,
     CaseUpdateNotice,
-    HolderChange,
+    CountryCoordinator,
 )
-from coordinators.models import CountryCoordinator
 from groups.models import Activity, AnnualReport, CaseRequest, LocalGroup, Membership
-from iar_site.models import AuditEntry, Heartbeat, OutboundMessage, PrintBatch, SavedView
+from iar_site.models import AuditEntry, Heartbeat
+from notifications.models import OutboundMessage, PrintBatch
 
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("accounts", "cases", "groups", "coordinators", "iar_site")
+PROJECT_APPS = ("accounts", "cases", "groups", "coordinators", "notifications", "iar_site")
 PROJECT_MODELS = sorted(
     model._meta.label_lower
     for app in PROJECT_APPS
@@ -516,11 +520,12 @@ def test_adding_a_target_through_the_case_is_audited(staff_client, world):
     assert response.status_code == 302
     target = world.case_y.targets.get()
     assert target.created_by == world.staff
-    entry = AuditEntry.objects.get(action="admin.created", object_type="cases.campaigntarget")
+    # Through the targets service: its audit row, which never copies the address.
+    entry = AuditEntry.objects.get(action="target.added", object_type="cases.campaigntarget")
     assert entry.object_id == str(target.pk)
     assert entry.actor == world.staff
     assert entry.changes["authority"] == "Prosecutor General of B"
-    assert entry.changes["postal_address"] is None
+    assert "1 Court Street" not in str(entry.changes)
 
 
 def test_changing_the_holder_in_the_admin_records_a_holder_change(staff_client, world):
@@ -579,11 +584,16 @@ def test_holder_from_another_group_is_refused(staff_client, world):
     assert not HolderChange.objects.exists()
 
 
-def test_allocating_beyond_the_cases_maximum_is_refused(staff_client, world):
+def test_allocating_in_the_admin_is_refused_with_the_way_to_do_it(staff_client, world):
+    # Allocating checks capacity under a lock and tells the group and the coordinator: only the
+    # case's staff page (and its service) does that, so the admin offers no add form and links
+    # each allocation to that page.
     world.case_x.max_groups = 1
     world.case_x.save()
+    url = admin_url(Allocation, "add")
+    assert staff_client.get(url).status_code == 403
     response = staff_client.post(
-        admin_url(Allocation, "add"),
+        url,
         {
             "case": world.case_x.pk,
             "group": world.group_y.pk,
@@ -592,9 +602,10 @@ def test_allocating_beyond_the_cases_maximum_is_refused(staff_client, world):
             "offered_at_1": "10:00:00",
         },
     )
-    assert response.status_code == 200
-    assert "already has 1 open allocation" in response.content.decode()
+    assert response.status_code == 403
     assert world.case_x.allocations.count() == 1
+    page = staff_client.get(admin_url(Allocation, "change", world.allocation_x.pk))
+    assert reverse("staff:case", args=[world.case_x.reference]) in page.content.decode()
 
 
 def test_deleting_a_membership_is_audited(staff_client, world):
@@ -808,8 +819,10 @@ def test_a_new_casefile_version_is_numbered_and_its_name_not_logged(staff_client
     assert document.version == 2
     assert document.uploaded_by == world.staff
     assert "Name-of-the-person" not in document.file.name
-    entry = AuditEntry.objects.get(action="admin.created", object_type="cases.casefiledocument")
-    assert entry.changes["file"] is None
+    # Through the casefile service: its audit row names the version, never the uploaded name.
+    entry = AuditEntry.objects.get(action="casefile.uploaded", object_type="cases.casefiledocument")
+    assert entry.object_id == str(document.pk)
+    assert entry.changes["version"] == 2
     assert "Name-of-the-person" not in str(entry.changes)
 
 

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from accounts import access
+from accounts.access import is_group_admin, may_read_confidential
 from cases.models import Allocation, Case
-from cases.querysets import may_read_confidential
 from groups.models import Activity, AnnualReport, LocalGroup, Membership
-from groups.services import GroupError, is_group_admin, record_activity
-from iar_site import roles
+from groups.services import GroupError, record_activity
 
 from . import factories as f
 
@@ -47,8 +47,8 @@ SCOPED_READS = {
     "confidential case to its holder": lambda w: may_read_confidential(
         w.holder_x, w.case_confidential_x
     ),
-    "membership": lambda w: roles.is_member_of(w.member_x, w.group_x.pk),
-    "member role": lambda w: roles.MEMBER in roles.roles_of(w.member_x),
+    "membership": lambda w: access.is_member(w.member_x, w.group_x.pk),
+    "member role": lambda w: access.MEMBER in access.roles_of(w.member_x),
 }
 
 
@@ -79,7 +79,7 @@ def test_another_active_group_is_untouched(world):
 def member_pages(world) -> dict[str, str]:
     activity = f.ActivityFactory(allocation=world.allocation_x, recorded_by=world.member_x)
     return {
-        "case page": f"/cases/{world.case_x.reference}/",
+        "case page": f"/groups/cases/{world.case_x.reference}/",
         "group case page": f"/groups/cases/{world.case_x.reference}/",
         "letters": f"/groups/cases/{world.case_x.reference}/letters/",
         "record action": f"/groups/allocations/{world.allocation_x.pk}/record/",

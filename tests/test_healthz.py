@@ -53,5 +53,5 @@ def test_healthz_names_an_unreachable_broker(client, settings):
 
 
 def test_only_the_heartbeat_task_counts_as_the_scheduler():
-    _scheduler_heartbeat(sender="iar_site.tasks.send_message")
+    _scheduler_heartbeat(sender="notifications.tasks.send_message")
     assert not Heartbeat.objects.filter(name="scheduler").exists()

@@ -70,7 +70,7 @@ def test_outsider_is_told_how_to_get_cases(world, client_for):
 
 
 def test_confidential_summary_only_for_holder_not_other_members(world, client_for):
-    url = f"/cases/{world.case_confidential_x.reference}/"
+    url = f"/groups/cases/{world.case_confidential_x.reference}/"
     from iar_site.models import AuditEntry
 
     holder_html = client_for("holder_x").get(url).content.decode()
@@ -85,7 +85,7 @@ def test_confidential_summary_only_for_holder_not_other_members(world, client_fo
 
 
 def test_case_page_shows_targets_with_addresses_and_holder(world, client_for):
-    html = client_for("member_x").get(f"/cases/{world.case_x.reference}/").content.decode()
+    html = client_for("member_x").get(f"/groups/cases/{world.case_x.reference}/").content.decode()
     assert "Minister of Justice of A" in html
     assert "1 Government Square" in html
     assert "Hana Holder" in html

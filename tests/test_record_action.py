@@ -109,7 +109,7 @@ def test_service_refuses_a_non_member_and_a_future_date(world):
 def test_next_report_due_is_a_year_from_start_then_yearly():
     from datetime import date
 
-    from groups.services import next_report_due
+    from groups.yearly import next_report_due
 
     assert next_report_due(date(2024, 2, 29), 0) == date(2025, 2, 28)
     assert next_report_due(date(2023, 5, 1), 2) == date(2026, 5, 1)

@@ -6,11 +6,11 @@ from typing import Any
 
 from django import template
 
-from cases.models import Case, CaseUpdate, CaseUpdateNotice
-from cases.querysets import may_read_confidential
+from accounts.access import manages, may_read_case
+from cases.models import Allocation, Case
 from groups.models import AnnualReport, Membership
 
-from ..querysets import manages
+from ..models import CaseUpdate, CaseUpdateNotice
 
 register = template.Library()
 
@@ -33,7 +33,7 @@ def case_updates_panel(context: template.Context, case: Case) -> dict[str, Any] 
             update__case=case,
             update__status=CaseUpdate.Status.PUBLISHED,
             allocation__group_id__in=groups,
-            allocation__status="active",
+            allocation__status=Allocation.Status.ACTIVE,
             read_at__isnull=True,
         ).select_related("update")
     )
@@ -44,15 +44,13 @@ def case_updates_panel(context: template.Context, case: Case) -> dict[str, Any] 
     )
     document = case.current_document()
     # The same rule as the download itself (holder, coordinator and IAR staff only).
-    may_download = case.sensitivity != Case.Sensitivity.CONFIDENTIAL or may_read_confidential(
-        user, case
-    )
+    may_download = may_read_case(user, case)
     acknowledged = (
         AnnualReport.objects.visible_to(user)
         .filter(
             allocation__case=case,
             allocation__group_id__in=groups,
-            allocation__status="active",
+            allocation__status=Allocation.Status.ACTIVE,
             status=AnnualReport.Status.ACKNOWLEDGED,
         )
         .select_related("allocation__group", "acknowledged_by")

@@ -5,10 +5,9 @@ cd "$(dirname "$0")"
 NM=../../node_modules
 [ -d "$NM" ] || { echo "run 'npm ci' in the project root first" >&2; exit 1; }
 
-mkdir -p bootstrap/css bootstrap/js htmx axe-core
+mkdir -p bootstrap/css htmx axe-core
 
 cp "$NM/bootstrap/dist/css/bootstrap.min.css"     bootstrap/css/
-cp "$NM/bootstrap/dist/js/bootstrap.bundle.min.js" bootstrap/js/
 cp "$NM/bootstrap/LICENSE"                         bootstrap/
 cp "$NM/htmx.org/dist/htmx.min.js"                 htmx/
 cp "$NM/htmx.org/LICENSE"                          htmx/
@@ -18,7 +17,7 @@ cp "$NM/axe-core/LICENSE-3RD-PARTY.txt"            axe-core/
 
 # The .map files are not vendored, and whitenoise's CompressedManifestStaticFilesStorage
 # fails collectstatic on a sourceMappingURL pointing at a missing file: strip those lines.
-for f in bootstrap/css/bootstrap.min.css bootstrap/js/bootstrap.bundle.min.js htmx/htmx.min.js axe-core/axe.min.js; do
+for f in bootstrap/css/bootstrap.min.css htmx/htmx.min.js axe-core/axe.min.js; do
   sed -i.bak -e '/^\/\*# sourceMappingURL=.*\*\/$/d' -e '/^\/\/# sourceMappingURL=/d' "$f"
   rm -f "$f.bak"
 done

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from cases import services
+from groups import services as group_services
 from groups.models import Membership
-from iar_site import outbox
-from iar_site.models import OutboundMessage
+from notifications import outbox
+from notifications.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,15 @@ def drive_every_notice(world):
     services.change_holder(world.allocation_x, to_user=world.member_x, actor=world.member_x)
     services.request_relinquish(world.allocation_y, reason="Too busy", actor=world.member_y)
     services.confirm_relinquish(world.allocation_y, actor=world.staff)
-    request = services.request_cases(
+    request = group_services.request_cases(
         world.group_y,
         number=1,
         meeting_date=timezone.localdate(),
         actor=world.member_y,
     )
-    services.fulfil_case_request(request, response="A letter pack is on its way", actor=world.staff)
+    group_services.fulfil_case_request(
+        request, response="A letter pack is on its way", actor=world.staff
+    )
     services.stop_case(world.case_x, reason="resolved", actor=world.staff)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Allocation, HolderChange
 from groups.models import CaseRequest, Membership
-from iar_site.models import OutboundMessage
+from notifications.models import OutboundMessage
 
 from ..conftest import PERSONAS
 
@@ -32,7 +32,7 @@ def offer(world):
 def test_group_sees_the_offer_and_accepts_naming_its_holder(world, client_for, offer):
     make_admin(world.member_y)
     client = client_for("member_y")
-    case_page = client.get(reverse("cases:detail", args=[world.case_unallocated_a.reference]))
+    case_page = client.get(reverse("groups:case", args=[world.case_unallocated_a.reference]))
     assert "Answer this offer" in case_page.content.decode()
     url = reverse("cases:respond_offer", args=[world.case_unallocated_a.reference])
     response = client.post(url, {"decision": "accept"})
@@ -69,7 +69,7 @@ def test_member_changes_holder_and_coordinator_and_iar_are_told(world, client_fo
     url = reverse("cases:change_holder", args=[world.case_x.reference])
     assert (
         "Change casefile holder"
-        in client.get(reverse("cases:detail", args=[world.case_x.reference])).content.decode()
+        in client.get(reverse("groups:case", args=[world.case_x.reference])).content.decode()
     )
     response = client.post(url, {"holder": world.member_y.pk})
     assert "Choose a member of your group." in response.content.decode()
@@ -130,13 +130,13 @@ def test_member_cannot_see_unallocated_restricted_case_or_other_groups_allocatio
         == 404
     )
     assert client.get(reverse("cases:detail", args=[world.case_y.reference])).status_code == 404
-    html = client.get(reverse("cases:detail", args=[world.case_x.reference])).content.decode()
+    html = client.get(reverse("groups:case", args=[world.case_x.reference])).content.decode()
     assert "Group Y" not in html
 
 
 def test_member_asks_for_cases(world, client_for):
     client = client_for("member_y")
-    url = reverse("cases:request_cases")
+    url = reverse("case_requests:request_cases")
     meeting = (timezone.localdate() + timedelta(days=40)).isoformat()
     region = world.country_a.region
     response = client.post(
@@ -163,7 +163,7 @@ def test_member_asks_for_cases(world, client_for):
 
 def test_bad_dates_on_case_request_are_explained(world, client_for):
     client = client_for("member_y")
-    url = reverse("cases:request_cases")
+    url = reverse("case_requests:request_cases")
     for value, message in [
         ("31/02/2026", "Enter a real date"),
         ((timezone.localdate() - timedelta(days=1)).isoformat(), "cannot be in the past"),

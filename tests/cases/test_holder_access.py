@@ -16,8 +16,9 @@ from django.urls import reverse
 from cases import services
 from cases.models import Allocation, Case, CasefileDocument, HolderChange
 from groups.models import Membership
-from iar_site import outbox
-from iar_site.models import AuditEntry, OutboundMessage
+from iar_site.models import AuditEntry
+from notifications import outbox
+from notifications.models import OutboundMessage
 
 from .. import factories as f
 from ..conftest import PERSONAS
@@ -52,7 +53,7 @@ def holder_url(case: Case) -> str:
 
 
 def case_page(client, case: Case) -> str:
-    return client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    return client.get(reverse("groups:case", args=[case.reference])).content.decode()
 
 
 def decide_url(change: HolderChange) -> str:

@@ -8,9 +8,12 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Allocation, Case, HolderChange
+from cases.services import allocation as allocation_services
+from groups import services as group_services
 from groups.models import Membership
-from iar_site import outbox
-from iar_site.models import AuditEntry, OutboundMessage
+from iar_site.models import AuditEntry
+from notifications import outbox
+from notifications.models import OutboundMessage
 
 from .. import factories as f
 
@@ -67,7 +70,7 @@ def test_a_failed_notice_rolls_back_the_allocation(world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(services, "notify_group", broken)
+    monkeypatch.setattr(allocation_services, "notify_group", broken)
     with pytest.raises(RuntimeError):
         services.allocate_case(world.case_unallocated_a, world.group_y, actor=world.staff)
     assert not Allocation.objects.filter(case=world.case_unallocated_a).exists()
@@ -243,7 +246,7 @@ def test_pause_holds_notices_until_resume(world):
 
 def test_case_request_and_fulfilment_tell_the_group(world):
     meeting = timezone.localdate() + timezone.timedelta(days=30)
-    request = services.request_cases(
+    request = group_services.request_cases(
         world.group_y,
         number=1,
         meeting_date=meeting,
@@ -251,7 +254,7 @@ def test_case_request_and_fulfilment_tell_the_group(world):
         actor=world.member_y,
     )
     assert messages_for("case-request-received")
-    services.fulfil_case_request(
+    group_services.fulfil_case_request(
         request, cases=[world.case_unallocated_a], response="Enjoy", actor=world.staff
     )
     request.refresh_from_db()
@@ -263,8 +266,8 @@ def test_case_request_and_fulfilment_tell_the_group(world):
 
 
 def test_case_request_from_a_non_member_is_refused(world):
-    with pytest.raises(services.CaseError):
-        services.request_cases(
+    with pytest.raises(group_services.GroupError):
+        group_services.request_cases(
             world.group_x,
             number=1,
             meeting_date=timezone.localdate(),

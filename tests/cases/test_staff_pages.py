@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from cases.models import Allocation, Case
+from cases.models import Allocation, Case, SavedView
 from groups.models import CaseRequest
-from iar_site.models import OutboundMessage, SavedView
+from notifications.models import OutboundMessage
 
 from .. import factories as f
 from ..conftest import PERSONAS
@@ -32,13 +32,13 @@ def staff_urls(world):
         reverse("staff:group", args=[world.group_y.pk]),
         reverse("staff:relinquish_requests"),
         reverse("staff:stop_confirmations"),
-        reverse("staff:case_requests"),
-        reverse("staff:case_request", args=[request.pk]),
+        reverse("case_requests:case_requests"),
+        reverse("case_requests:case_request", args=[request.pk]),
     ]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_staff_pages_are_not_found_for_anyone_else(world, client_for, persona):
+def test_staff_pages_are_forbidden_to_anyone_else(world, client_for, persona):
     client = client_for(persona)
     for url in staff_urls(world):
         response = client.get(url)
@@ -47,7 +47,7 @@ def test_staff_pages_are_not_found_for_anyone_else(world, client_for, persona):
         elif persona == "anonymous":
             assert response.status_code == 302, url
         else:
-            assert response.status_code == 404, url
+            assert response.status_code == 403, url
 
 
 @pytest.mark.parametrize("persona", ["member_x", "coordinator_a", "outsider"])
@@ -254,11 +254,11 @@ def test_case_requests_short_notice_flag_and_fulfil(world, client_for):
         group=world.group_x, number=1, meeting_date=timezone.localdate() + timedelta(days=60)
     )
     client = client_for("staff")
-    html = client.get(reverse("staff:case_requests")).content.decode()
+    html = client.get(reverse("case_requests:case_requests")).content.decode()
     assert html.index("Group Y") < html.index("Group X")
     assert html.count("Short notice") == 1
     response = client.post(
-        reverse("staff:case_request", args=[soon.pk]),
+        reverse("case_requests:case_request", args=[soon.pk]),
         {"cases": [world.case_unallocated_a.pk], "how": "offer", "response": ""},
         follow=True,
     )
@@ -267,6 +267,6 @@ def test_case_requests_short_notice_flag_and_fulfil(world, client_for):
     assert soon.status == "fulfilled"
     assert OutboundMessage.objects.filter(template="case-request-fulfilled").exists()
     response = client.post(
-        reverse("staff:case_request", args=[later.pk]), {"how": "offer", "response": ""}
+        reverse("case_requests:case_request", args=[later.pk]), {"how": "offer", "response": ""}
     )
     assert "Choose at least one case, or write a message." in response.content.decode()

@@ -14,8 +14,10 @@ from django.db import connection
 
 from cases import services
 from cases.models import Allocation, HolderChange
-from iar_site import tasks
-from iar_site.models import AuditEntry, OutboundMessage
+from cases.services import allocation as allocation_services
+from iar_site.models import AuditEntry
+from notifications import tasks
+from notifications.models import OutboundMessage
 
 from .. import factories as f
 from ..conftest import require_postgres
@@ -65,7 +67,7 @@ def race(case, groups, staff, *, lock: bool) -> tuple[list, list]:
 
 def test_without_the_lock_more_groups_than_allowed_get_the_case(setup, monkeypatch):
     case, groups, staff = setup
-    monkeypatch.setattr(services, "_race_window_hook", lambda: time.sleep(0.2))
+    monkeypatch.setattr(allocation_services, "_race_window_hook", lambda: time.sleep(0.2))
     successes, errors = race(case, groups, staff, lock=False)
     assert len(successes) > case.max_groups
     assert Allocation.objects.filter(case=case).open().count() > case.max_groups
@@ -74,7 +76,7 @@ def test_without_the_lock_more_groups_than_allowed_get_the_case(setup, monkeypat
 def test_with_the_lock_exactly_max_groups_succeed(setup, monkeypatch):
     case, groups, staff = setup
     # The same widened window as the control: the lock, not luck, keeps the count right.
-    monkeypatch.setattr(services, "_race_window_hook", lambda: time.sleep(0.2))
+    monkeypatch.setattr(allocation_services, "_race_window_hook", lambda: time.sleep(0.2))
     successes, errors = race(case, groups, staff, lock=True)
     assert len(successes) == 2
     assert len(errors) == THREADS - 2

@@ -14,8 +14,8 @@ from django.db import connection
 
 from accounts import services
 from accounts.models import Invitation
-from iar_site import tasks
-from iar_site.models import OutboundMessage
+from notifications import tasks
+from notifications.models import OutboundMessage
 
 from .. import factories as f
 from ..conftest import require_postgres

@@ -9,7 +9,7 @@ from datetime import date
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases.models import CaseUpdate
+from coordinators.models import CaseUpdate
 from groups.models import AnnualReport
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import HolderChange
 from coordinators.services import publish_update
-from groups.services import add_years
+from groups.yearly import add_years
 
 from .. import factories as f
 from .helpers import make_report, make_update

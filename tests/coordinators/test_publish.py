@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from cases.models import Allocation, Case, CaseUpdate, CaseUpdateNotice
+from cases.models import Allocation, Case
+from coordinators.models import CaseUpdate, CaseUpdateNotice
 from coordinators.services import CoordinatorError, publish_update
-from iar_site.models import AuditEntry, OutboundMessage
-from iar_site.outbox import render
+from iar_site.models import AuditEntry
+from notifications.models import OutboundMessage
+from notifications.outbox import render
 
 from .. import factories as f
 from .helpers import make_update

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.models import CaseUpdateNotice
+from coordinators.models import CaseUpdateNotice
 from coordinators.services import publish_update
 
 from .helpers import make_update
@@ -68,14 +68,14 @@ def test_drafts_are_not_shown_to_groups(world, client_for):
     assert client_for("member_x").get(f"/coordinator/updates/{draft.pk}/").status_code == 404
     assert (
         "News on the case"
-        not in client_for("member_x").get("/cases/IAR-2026-101/").content.decode()
+        not in client_for("member_x").get("/groups/cases/IAR-2026-101/").content.decode()
     )
 
 
 def test_case_page_lists_updates_with_new_badge_until_read(world, client_for, published):
     client = client_for("member_x")
-    page = client.get("/cases/IAR-2026-101/").content.decode()
+    page = client.get("/groups/cases/IAR-2026-101/").content.decode()
     assert "Released on bail" in page
     assert "New</span>" in page
     client.get(f"/coordinator/updates/{published.pk}/")
-    assert "New</span>" not in client.get("/cases/IAR-2026-101/").content.decode()
+    assert "New</span>" not in client.get("/groups/cases/IAR-2026-101/").content.decode()

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from coordinators.services import CoordinatorError, acknowledge_report
 from groups.models import AnnualReport
-from iar_site.models import AuditEntry, OutboundMessage
-from iar_site.outbox import render
+from iar_site.models import AuditEntry
+from notifications.models import OutboundMessage
+from notifications.outbox import render
 
 from .helpers import make_report
 
@@ -40,7 +41,7 @@ def test_coordinator_acknowledges_a_report_and_the_group_is_told(world, client_f
     assert "IAR-2026-101" in subject and "/cases/IAR-2026-101/" in text and html
     assert "great work" not in text + html  # the reply is read on the site
     # The group reads the reply on its case page.
-    case_page = client_for("member_x").get("/cases/IAR-2026-101/").content.decode()
+    case_page = client_for("member_x").get("/groups/cases/IAR-2026-101/").content.decode()
     assert "Thank you, great work." in case_page
 
 

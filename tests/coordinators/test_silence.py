@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from coordinators.services import publish_update
 from coordinators.tasks import send_coordinator_silence_digest
-from iar_site.models import OutboundMessage
-from iar_site.outbox import render
+from notifications.models import OutboundMessage
+from notifications.outbox import render
 
 from .. import factories as f
 from .helpers import make_update

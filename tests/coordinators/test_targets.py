@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases.models import CampaignTarget, CaseUpdate, CaseUpdateNotice
-from coordinators.services import CoordinatorError, change_target
+from cases.models import CampaignTarget
+from cases.services import CaseError, change_target
+from coordinators.models import CaseUpdate, CaseUpdateNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +42,11 @@ def test_editing_a_target_retires_it_and_adds_its_replacement(world, client_for)
     assert update.status == "published"
     assert CaseUpdateNotice.objects.filter(update=update).count() == 1
     member = client_for("member_x")
-    page = member.get("/cases/IAR-2026-101/").content.decode()
+    page = member.get("/groups/cases/IAR-2026-101/").content.decode()
     assert f"Targets changed on {today:%-d %B %Y}" in page
     assert "Prosecutor General" in page
     member.get(f"/coordinator/updates/{update.pk}/")
-    assert "Targets changed on" not in member.get("/cases/IAR-2026-101/").content.decode()
+    assert "Targets changed on" not in member.get("/groups/cases/IAR-2026-101/").content.decode()
 
 
 def test_history_shows_earlier_targets(world, client_for):
@@ -94,7 +95,7 @@ def test_bad_dates_are_explained(world, client_for, valid_from, message):
 
 def test_a_replaced_target_cannot_be_edited_again_and_dates_cannot_go_backwards(world):
     old = CampaignTarget.objects.get(case=world.case_x)
-    with pytest.raises(CoordinatorError, match="cannot be before"):
+    with pytest.raises(CaseError, match="cannot be before"):
         change_target(
             old,
             data=TARGET,
@@ -102,5 +103,5 @@ def test_a_replaced_target_cannot_be_edited_again_and_dates_cannot_go_backwards(
             actor=world.coordinator_a,
         )
     change_target(old, data=TARGET, valid_from=old.valid_from, actor=world.coordinator_a)
-    with pytest.raises(CoordinatorError, match="already been replaced"):
+    with pytest.raises(CaseError, match="already been replaced"):
         change_target(old, data=TARGET, valid_from=old.valid_from, actor=world.coordinator_a)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from cases.models import CasefileDocument, CaseUpdate, CaseUpdateAttachment
-from coordinators.services import CoordinatorError, publish_update, upload_casefile
-from coordinators.uploads import DEFAULT_MAX_BYTES
+from cases.models import CasefileDocument
+from cases.services import CaseError, upload_casefile
+from cases.uploads import DEFAULT_MAX_BYTES
+from coordinators.models import CaseUpdate, CaseUpdateAttachment
+from coordinators.services import publish_update
 
 from .helpers import (
     JPEG_BYTES,
@@ -82,7 +84,7 @@ def test_wrong_attachment_is_refused_and_no_draft_saved(world, client_for, name,
 
 
 def test_the_service_checks_too(world):
-    with pytest.raises(CoordinatorError, match="not accepted"):
+    with pytest.raises(CaseError, match="not accepted"):
         upload_casefile(
             world.case_x,
             title="x",
@@ -95,7 +97,7 @@ def test_the_service_checks_too(world):
 
 def test_size_limit_is_a_setting(world, settings):
     settings.CASEWORK_UPLOAD_MAX_BYTES = 50
-    with pytest.raises(CoordinatorError, match="at most 0 MB|at most"):
+    with pytest.raises(CaseError, match="at most 0 MB|at most"):
         upload_casefile(
             world.case_x,
             title="x",
@@ -158,7 +160,7 @@ def test_casefile_versions_history_and_downloads(world, client_for):
         (2, "Second casefile"),
     ]
     member = client_for("member_x")
-    page = member.get("/cases/IAR-2026-101/").content.decode()
+    page = member.get("/groups/cases/IAR-2026-101/").content.decode()
     assert "Second casefile, version 2" in page
     history = member.get("/coordinator/cases/IAR-2026-101/casefile/").content.decode()
     assert "Version 1" in history and "Version 2 (current)" in history

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cases.models import Allocation
 from groups.models import Membership
-from iar_site.models import OutboundMessage
+from notifications.models import OutboundMessage
 
 from ..factories import PASSWORD
 from .conftest import axe_violations, log_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import CaseUpdateNotice
+from coordinators.models import CaseUpdateNotice
 
 from ..factories import PASSWORD
 from .conftest import axe_violations, log_in
@@ -38,6 +38,9 @@ def test_update_reaches_the_group_which_acknowledges_it(world, live_server, brow
     expect(phone.locator("strong", has_text="postponed")).to_be_visible()  # the Markdown subset
     assert axe_violations(phone) == []
     phone.get_by_role("button", name="We have read this").click()
+    # htmx swaps the button for the acknowledgement in place, without reloading the page.
+    expect(phone.get_by_text("Acknowledged.")).to_be_visible()
+    assert axe_violations(phone) == []
     notice.refresh_from_db()
     assert notice.read_by == world.member_x
     assert notice.acknowledged_by == world.member_x

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from cases.models import CasefileDocument, CaseUpdate, CaseUpdateNotice
+from cases.models import CasefileDocument
+from coordinators.models import CaseUpdate, CaseUpdateNotice
 from iar_site.models import AuditEntry
 
 from .. import factories as f

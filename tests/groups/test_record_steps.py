@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases.models import CaseUpdate, CaseUpdateNotice
+from coordinators.models import CaseUpdate, CaseUpdateNotice
 from groups.models import Activity
 
 from .. import factories as f

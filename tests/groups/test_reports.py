@@ -11,8 +11,9 @@ from django.utils import timezone
 from groups import letters
 from groups.models import AnnualReport
 from groups.reports import report_summary
-from iar_site import outbox
-from iar_site.models import AuditEntry, OutboundMessage
+from iar_site.models import AuditEntry
+from notifications import outbox
+from notifications.models import OutboundMessage
 
 from .. import factories as f
 

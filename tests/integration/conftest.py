@@ -183,7 +183,7 @@ def publisher(services):
         with app.producer_or_acquire() as producer:
             for pk in ids:
                 app.send_task(
-                    "iar_site.tasks.send_message",
+                    "notifications.tasks.send_message",
                     args=[pk],
                     producer=producer,
                     retry=True,

@@ -17,10 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from iar_site import outbox
-from iar_site.management.commands.bench_sweep import make_allocations
-from iar_site.models import OutboundMessage
-from iar_site.reminders import sweep_report_reminders
+from demo.scale import make_allocations
+from groups.yearly import sweep_report_reminders
+from notifications import outbox
+from notifications.models import OutboundMessage
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
