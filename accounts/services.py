@@ -23,6 +23,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 
+# Invitations sit above the apps whose roles they grant (docs/architecture.md): accepting one
+# makes a group membership or a country coordinator.
+from coordinators.models import CountryCoordinator
+from groups.models import Membership
 from iar_site import audit
 from notifications import outbox
 
@@ -92,8 +96,6 @@ def _may_invite(actor: User, role: str, group: LocalGroup | None) -> bool:
 
 
 def _holds_a_privileged_role(email: str) -> bool:
-    from coordinators.models import CountryCoordinator
-
     user = User.objects.filter(email__iexact=email).first()
     return user is not None and (
         user.is_staff or user.is_superuser or CountryCoordinator.objects.filter(user=user).exists()
@@ -227,9 +229,6 @@ def accept_invitation(
     For a new address, the login is made with `full_name` and `password`. An address that already
     has a login joins only when that person is logged in (`logged_in_as`); their name and password
     are left as they are."""
-    from coordinators.models import CountryCoordinator
-    from groups.models import Membership
-
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_pending:
