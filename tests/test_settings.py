@@ -252,3 +252,25 @@ def test_example_production_environment_passes_the_deploy_checks():
     )
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+def test_terminal_commands_are_development_but_the_server_is_production():
+    command = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env={**CLEAN, "DJANGO_SETTINGS_MODULE": "iar_site.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert command.returncode == 0, command.stderr
+    server = subprocess.run(
+        [sys.executable, "-c", "import iar_site.wsgi"],
+        cwd=ROOT,
+        env={**CLEAN, "DJANGO_SETTINGS_MODULE": "iar_site.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert server.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set in production" in server.stderr
