@@ -141,9 +141,10 @@ class TargetSteps(PeopleSteps):
             else:
                 title = f"{'Ms' if gender == 'female' else 'Mr'} {name}"
         domain = "state-gov.example" if iso == "US" else f"gov-{iso.lower()}.example"
+        # The address holds only the lines below the name and the authority, which are fields of
+        # their own; an office named like the authority (a commission, a board) is not repeated.
         address_lines = [
-            title,
-            office,
+            office if office != authority else "",
             f"{self.rng.randint(1, 120)} {self.rng.choice(OFFICIAL_STREETS)}",
             spec.capital,
             spec.country.name,
@@ -160,10 +161,8 @@ class TargetSteps(PeopleSteps):
         reshuffled = self.rng.random() < 0.3
         if reshuffled and spec.status != Case.Status.DRAFT and (end - spec.opened_on).days > 200:
             changed_on = self.between(spec.opened_on + timedelta(days=90), end - timedelta(days=30))
-        salutations = []
         for position, key in enumerate(keys):
             authority, title, address, email, salutation = self.official(spec, key)
-            salutations.append(salutation)
             target = CampaignTarget(
                 case=case,
                 authority=authority,
@@ -192,12 +191,11 @@ class TargetSteps(PeopleSteps):
                 target.replaces = old
                 target.valid_from = changed_on
             self.current_targets.append(target)
+        # The body only: each letter adds its target's salutation and the sign-off.
         case.suggested_letter = (
-            f"{salutations[0]},\n\n"
             "I am writing as a supporter of Amnesty International in the United Kingdom "
             f"to express my concern for {spec.about}. {spec.now}\n\n"
-            f"I respectfully urge you to {spec.ask}.\n\n"
-            "Yours sincerely,"
+            f"I respectfully urge you to {spec.ask}."
         )
         if spec.status == Case.Status.DRAFT and self.rng.random() < 0.5:
             return  # a draft whose casefile is still being written

@@ -1,7 +1,8 @@
 """The print queue: notices to groups that asked for post.
 
     notify_group (post group) ──► OutboundMessage(channel=post, queued) ──► /ops/print/
-    staff: create a batch ──► download its PDF (cover letter per group, notices, address labels)
+    staff: create a batch ──► download its PDF (a cover sheet per envelope, each item with what
+           its email would link to, casefile pages, the label sheet: notifications.paper)
            ──► print, fold, post ──► mark the batch posted: its items become sent
 
 A postal item about a case that has been stopped is cancelled (outbox.cancel_for_case), even when
@@ -10,7 +11,6 @@ it is already in a batch that has not been posted: it is left out of the PDF and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from iar_site import audit
 
-from . import outbox
+from . import outbox, paper
 from .models import OutboundMessage, PrintBatch
 
 Status = OutboundMessage.Status
@@ -92,40 +92,39 @@ def mark_batch_posted(batch_id: int, *, actor: Any) -> int:
     return len(ids)
 
 
-@dataclass
-class Letter:
-    name: str
-    address_lines: list[str]
-    notices: list[dict[str, str]] = field(default_factory=list)
-
-
-def letters(batch: PrintBatch) -> list[Letter]:
-    """One letter per recipient address, with every notice of the batch still to print."""
-    items = (
+def _items_to_print(batch: PrintBatch) -> list[OutboundMessage]:
+    return list(
         OutboundMessage.objects.filter(print_batch=batch, status=Status.QUEUED)
         .exclude(case__status=outbox.CASE_CLOSED)
-        .order_by("to_name", "postal_address", "created_at", "pk")
+        .select_related("case", "case__country", "recipient_group")
+        .order_by("created_at", "pk")
     )
-    by_address: dict[tuple[str, str], Letter] = {}
-    for item in items:
-        key = (item.to_name, item.postal_address.strip())
-        if key not in by_address:
-            lines = [line.strip() for line in item.postal_address.splitlines() if line.strip()]
-            by_address[key] = Letter(name=item.to_name, address_lines=lines)
-        subject, text, _html = outbox.render(item)
-        by_address[key].notices.append({"subject": subject, "text": text.strip()})
-    return list(by_address.values())
+
+
+def letters(batch: PrintBatch) -> list[paper.Envelope]:
+    """One envelope per recipient address, in address order, with every item of the batch
+    still to print and what each item encloses (notifications.paper)."""
+    return paper.envelopes(_items_to_print(batch))
 
 
 def batch_html(batch: PrintBatch) -> str:
-    return render_to_string(
-        "notifications/print_batch_document.html",
-        {"batch": batch, "letters": letters(batch), "today": timezone.localdate()},
+    """The batch's pages as HTML (cover sheets, items, labels), without the casefile pages."""
+    found = letters(batch)
+    today = timezone.localdate()
+    parts = [
+        render_to_string(
+            "notifications/print_envelope.html",
+            {"batch": batch, "envelope": envelope, "today": today},
+        )
+        for envelope in found
+    ]
+    parts.append(
+        render_to_string(
+            "notifications/print_labels.html", {"batch": batch, "envelopes": found, "today": today}
+        )
     )
+    return "\n".join(parts)
 
 
 def batch_pdf(batch: PrintBatch) -> bytes:
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=batch_html(batch)).write_pdf()
-    return pdf
+    return paper.batch_pdf(batch, _items_to_print(batch), timezone.localdate())
