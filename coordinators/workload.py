@@ -1,0 +1,87 @@
+"""Each country coordinator's workload: the open cases named to them, the groups on those cases,
+the yearly reports waiting for them and the updates they have had to write.
+
+Counted per coordinator in one query, each figure a subquery rather than a join: joining cases,
+allocations, reports and updates together multiplies the rows by each other, so the numbers
+would be wrong and the page would slow with every report a group sends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import Allocation, Case
+from groups.models import AnnualReport
+
+from .models import CaseUpdate, CountryCoordinator
+
+# "Updates in the last 6 months": half a year of days, so the window does not shift with the
+# lengths of the months it spans.
+RECENT_UPDATE_DAYS = 183
+
+
+def _count(rows: QuerySet[Any], by: str, field: str = "pk", *, distinct: bool = False) -> Coalesce:
+    # `rows` are filtered to one coordinator through `by`; grouping by it gives one row (or none,
+    # hence the 0) per coordinator.
+    counted = rows.order_by().values(by).annotate(n=Count(field, distinct=distinct)).values("n")
+    return Coalesce(Subquery(counted), Value(0), output_field=IntegerField())
+
+
+def coordinator_workloads() -> QuerySet[CountryCoordinator]:
+    """Every coordinator annotated with `cases`, `groups`, `reports_waiting` and
+    `recent_updates`, by name."""
+    since = timezone.now() - timedelta(days=RECENT_UPDATE_DAYS)
+    cases = Case.objects.filter(coordinator=OuterRef("pk"), status=Case.Status.OPEN)
+    allocations = Allocation.objects.filter(
+        case__coordinator=OuterRef("pk"),
+        case__status=Case.Status.OPEN,
+        status=Allocation.Status.ACTIVE,
+    )
+    reports = AnnualReport.objects.filter(
+        allocation__case__coordinator=OuterRef("pk"), status=AnnualReport.Status.SUBMITTED
+    )
+    updates = CaseUpdate.objects.filter(
+        case__coordinator=OuterRef("pk"),
+        status=CaseUpdate.Status.PUBLISHED,
+        published_at__gte=since,
+    )
+    return (
+        CountryCoordinator.objects.select_related("user")
+        .annotate(
+            cases_open=_count(cases, "coordinator"),
+            groups=_count(allocations, "case__coordinator", "group", distinct=True),
+            reports_waiting=_count(reports, "allocation__case__coordinator"),
+            recent_updates=_count(updates, "case__coordinator"),
+        )
+        .order_by("user__full_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Workload:
+    cases_open: int
+    groups: int
+    reports_waiting: int
+    recent_updates: int
+
+
+def workload_of(user: User) -> Workload | None:
+    """`user`'s own figures, or None when they are not a coordinator."""
+    row = coordinator_workloads().filter(user=user).first()
+    if row is None:
+        return None
+    # The annotations are not attributes the type checker knows of.
+    values: Any = row
+    return Workload(
+        cases_open=values.cases_open,
+        groups=values.groups,
+        reports_waiting=values.reports_waiting,
+        recent_updates=values.recent_updates,
+    )
