@@ -60,7 +60,12 @@ class MFAAdapter(DefaultMFAAdapter):
     }
 
     def can_delete_authenticator(self, authenticator) -> bool:
-        # Staff and coordinators must keep their authenticator app; others may remove theirs.
-        if authenticator.type == "totp" and needs_mfa(authenticator.user):
-            return False
+        # Staff and coordinators must keep a second step: an app or a passkey may go only while
+        # another app or passkey stays. Others may remove theirs.
+        if authenticator.type in ("totp", "webauthn") and needs_mfa(authenticator.user):
+            others = authenticator.user.authenticator_set.filter(
+                type__in=("totp", "webauthn")
+            ).exclude(pk=authenticator.pk)
+            if not others.exists():
+                return False
         return super().can_delete_authenticator(authenticator)

@@ -11,8 +11,14 @@ from .access import needs_mfa
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invitations/accept/")
 
 
+# What counts as a second step: an authenticator app or a passkey. Recovery codes alone do not:
+# they are the way back in when the phone is lost, not a way in on their own.
+SECOND_FACTORS = ("totp", "webauthn")
+
+
 class RequireMFAMiddleware:
-    """Send staff and coordinators without an authenticator app to enrol one first."""
+    """Send staff and coordinators with neither an authenticator app nor a passkey to enrol one
+    first. The set-up page offers both."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,7 +31,7 @@ class RequireMFAMiddleware:
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
             and needs_mfa(user)
-            and not user.authenticator_set.filter(type="totp").exists()
+            and not user.authenticator_set.filter(type__in=SECOND_FACTORS).exists()
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)

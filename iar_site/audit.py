@@ -17,20 +17,40 @@ _CASE_PATHS = ("case", "allocation", "update")
 # on a confidential case the audit names them by kind and case only.
 _FREE_TEXT_LABELS = frozenset({"cases.caseperson", "coordinators.caseupdateattachment"})
 
+# Reading a confidential case, not changing it: the view log. Staff list these per case, and the
+# retention task deletes them after `VIEW_LOG_RETENTION_DAYS` while the change history stays.
+VIEW_ACTIONS = frozenset(
+    {
+        "case.viewed_confidential",
+        "case_update.viewed_confidential",
+        "case.casefile_downloaded",
+        "case.attachment_downloaded",
+        "case.letter_downloaded",
+        "case.labels_downloaded",
+    }
+)
+
 
 def record(
-    action: str, obj: models.Model, *, actor: Any = None, changes: dict[str, Any] | None = None
+    action: str,
+    obj: models.Model,
+    *,
+    actor: Any = None,
+    changes: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
 ) -> AuditEntry:
     # Only ids and short labels go in: an audit log must not become a copy of case narratives,
     # nor name the person of a confidential case (whose title is often their name).
     object_repr = str(obj)
     changes = changes or {}
-    case = _confidential_case(obj)
+    owning_case = _case_of(obj)
+    case = owning_case if owning_case is not None and owning_case.private_names() else None
     if case is not None:
         names = _names_of(case)
         if obj._meta.label_lower in _FREE_TEXT_LABELS or _mentions(object_repr, names):
             object_repr = f"{obj._meta.verbose_name} on {case.reference}"
         changes = {key: _without_names(value, names) for key, value in changes.items()}
+        before = {key: _without_names(value, names) for key, value in (before or {}).items()}
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -38,15 +58,26 @@ def record(
         object_id=str(obj.pk),
         object_repr=object_repr[:200],
         changes=changes,
+        before=before or {},
+        case_id=owning_case.pk if owning_case is not None else None,
     )
 
 
-def _confidential_case(obj: models.Model, depth: int = 0) -> Any:
-    """The case `obj` is or belongs to when that case has names to keep private (a confidential
-    case answers `private_names()` with its title and people); None for anything else. The audit
-    sits below every domain app, so it asks the object rather than importing the case model."""
+def record_view(action: str, case: Any, *, actor: Any, obj: models.Model | None = None) -> None:
+    """Log that `actor` read or downloaded something of a confidential case (`obj`, or the case
+    itself); reading any other case is not logged. `action` is one of VIEW_ACTIONS."""
+    if action not in VIEW_ACTIONS:
+        raise ValueError(f"not a view action: {action}")
+    if case.private_names():
+        record(action, obj if obj is not None else case, actor=actor)
+
+
+def _case_of(obj: models.Model, depth: int = 0) -> Any:
+    """The case `obj` is or belongs to (a case answers `private_names()`: its title and people
+    when it is confidential), or None. The audit sits below every domain app, so it asks the
+    object rather than importing the case model."""
     if hasattr(obj, "private_names"):
-        return obj if obj.private_names() else None
+        return obj
     if depth > 2:
         return None
     for name in _CASE_PATHS:
@@ -61,7 +92,7 @@ def _confidential_case(obj: models.Model, depth: int = 0) -> Any:
         except ObjectDoesNotExist:
             continue
         if related is not None:
-            return _confidential_case(related, depth + 1)
+            return _case_of(related, depth + 1)
     return None
 
 
