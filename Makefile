@@ -20,7 +20,7 @@ PROD_ENV := DJANGO_ENV=production DJANGO_DEBUG=false \
 	ALLAUTH_TRUSTED_PROXY_COUNT=1 \
 	EMAIL_URL=smtp+tls://iar:example@smtp.casework.example:587
 
-.PHONY: help run test lint format check-deploy setup bench e2e typecheck
+.PHONY: help run test lint format check-deploy setup bench e2e typecheck audit backup restore-check
 
 help:
 	@echo "make run           set up and serve the site with demo data, worker and scheduler"
@@ -28,7 +28,10 @@ help:
 	@echo "make e2e           the browser tests alone (needs Chromium: apt-get install chromium)"
 	@echo "make typecheck     mypy with django-stubs"
 	@echo "make check-deploy  Django's deployment checks on the example production settings"
-	@echo "make bench         benchmark the main pages under gunicorn on PostgreSQL"
+	@echo "make audit         known vulnerabilities in the locked dependencies (pip-audit)"
+	@echo "make bench         benchmark the main pages under gunicorn and wrk on PostgreSQL"
+	@echo "make backup        dump the PostgreSQL database under var/backups/"
+	@echo "make restore-check dump, restore into a new database and compare row counts"
 	@echo "make format        format the code with ruff"
 
 .tools/bin/uv:
@@ -59,7 +62,9 @@ test: setup
 	$(PY) mypy
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check
+	$(PY) python .ci/dependency_audit.py
 	$(PY) pytest --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+	$(MANAGE) restore_check --scratch
 
 # The suite's measured line coverage is the floor: a change may raise it, never lower it.
 COVERAGE_FLOOR ?= 90
@@ -80,18 +85,37 @@ format: setup
 	$(PY) ruff format .
 	$(PY) ruff check --fix .
 
-# The benchmark needs PostgreSQL; it builds its own scratch database and appends to the doc.
+# The benchmark needs PostgreSQL and Redis; it builds its own scratch database with the scale data
+# (BENCH_FACTOR=10 for ten times it), loads each page with wrk and appends to docs/benchmarks.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iar_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+BENCH_FACTOR ?= 1
 # gunicorn is reached directly, with no proxy in front: ALLAUTH_TRUSTED_PROXY_COUNT=0.
-BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_ENV=production DJANGO_DEBUG=false \
-	DJANGO_SECURE_SSL_REDIRECT=false \
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+	DJANGO_ENV=production DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SECRET_KEY=bench-only-7d1c5e3f9a8b2c4d6e0f1a3b5c7d9e1f2a4b6c8d0e1f3a5b7c9d \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver SITE_URL=http://127.0.0.1 \
 	ALLAUTH_TRUSTED_PROXY_COUNT=0 EMAIL_URL=console: LOG_LEVEL=WARNING
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk, the load generator"; \
+		apt-get install -y wrk >/dev/null 2>&1 || sudo apt-get install -y wrk; }
 	dropdb --if-exists -h 127.0.0.1 -U postgres iar_bench && createdb -h 127.0.0.1 -U postgres iar_bench
+	redis-cli -u $(BENCH_REDIS_URL) flushdb >/dev/null
+	$(BENCH_ENV) $(MANAGE) migrate --no-input -v 0
+	$(BENCH_ENV) $(MANAGE) seed_scale --factor $(BENCH_FACTOR)
 	$(BENCH_ENV) $(MANAGE) collectstatic --no-input -v 0
-	$(BENCH_ENV) $(MANAGE) bench --output docs/benchmarks.md
+	$(BENCH_ENV) $(MANAGE) bench --factor $(BENCH_FACTOR) --output docs/benchmarks.md
+
+# Dump the database under var/backups/; restore-check proves a dump restores (see docs/operations.md).
+backup: setup
+	$(MANAGE) backup
+
+restore-check: setup
+	$(MANAGE) restore_check
+
+# Fails on a known vulnerability; says so plainly and goes on when its database is unreachable.
+audit: setup
+	$(PY) python .ci/dependency_audit.py
 
 check-deploy: setup
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING

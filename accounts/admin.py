@@ -8,14 +8,13 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from iar_site import audit
 from iar_site.admin import ReadOnlyPermissionsMixin, StaffModelAdmin, is_iar_staff
-from notifications.models import OutboundMessage
 
+from .invitations import revoke_invitations
 from .models import Invitation, User
 
 if TYPE_CHECKING:
@@ -213,23 +212,7 @@ class InvitationAdmin(ReadOnlyPermissionsMixin, StaffModelAdmin):
     @admin.action(description="Revoke selected invitations", permissions=["revoke"])
     def revoke(self, request, queryset) -> None:
         selected = list(queryset.values_list("pk", flat=True))
-        with transaction.atomic():
-            now = timezone.now()
-            open_invitations = list(
-                Invitation.objects.select_for_update()
-                .filter(pk__in=selected, accepted_at__isnull=True, revoked_at__isnull=True)
-                .order_by("pk")
-            )
-            ids = [invitation.pk for invitation in open_invitations]
-            Invitation.objects.filter(pk__in=ids).update(revoked_at=now)
-            # The email may not have left yet (key as in accounts.services.invite_person).
-            OutboundMessage.objects.filter(
-                idempotency_key__in=[f"invitation:{pk}" for pk in ids],
-                status=OutboundMessage.Status.QUEUED,
-            ).update(status=OutboundMessage.Status.CANCELLED, last_error="invitation revoked")
-            for invitation in open_invitations:
-                invitation.revoked_at = now
-                audit.record("invitation.revoked", invitation, actor=request.user)
+        ids = [invitation.pk for invitation in revoke_invitations(selected, actor=request.user)]
         self.message_user(request, f"Revoked {len(ids)} invitation(s).", messages.SUCCESS)
         if len(ids) < len(selected):
             self.message_user(

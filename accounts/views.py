@@ -10,13 +10,8 @@ from django.views.decorators.cache import never_cache
 
 from .access import AuthenticatedHttpRequest, staff_required
 from .forms import AcceptInvitationForm, InvitationForm, JoinWithExistingLoginForm
-from .services import (
-    AccountError,
-    accept_invitation,
-    existing_login,
-    invitation_from_token,
-    invite_person,
-)
+from .invitations import AccountError, invite_person
+from .services import accept_invitation, existing_login, invitation_from_token
 
 
 @staff_required

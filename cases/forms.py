@@ -131,9 +131,16 @@ class TargetForm(forms.Form):
         help_text="For example Minister of Justice",
         error_messages={"required": "Enter who the authority is, for example Minister of Justice."},
     )
-    title = forms.CharField(label="Name and honorific (optional)", max_length=200, required=False)
+    title = forms.CharField(
+        label="Name and honorific (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example H.E. Jane Doe",
+    )
     postal_address = forms.CharField(
-        label="Postal address",
+        label="Address lines",
+        help_text="Only the lines below the name and the authority: office, street, town, "
+        "country. Letters print the name and the authority above them.",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": "Enter the postal address groups should write to."},
@@ -143,7 +150,12 @@ class TargetForm(forms.Form):
         required=False,
         error_messages={"invalid": "Enter an email address like name@example.org."},
     )
-    salutation = forms.CharField(label="Salutation", max_length=120, initial="Dear Minister")
+    salutation = forms.CharField(
+        label="Salutation",
+        max_length=120,
+        initial="Dear Minister",
+        help_text="How the letter begins, for example Dear Minister. The letter adds the comma.",
+    )
     valid_from = forms.DateField(
         label="Takes effect on",
         widget=DATE_WIDGET,

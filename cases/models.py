@@ -7,11 +7,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.access import may_read_confidential
+from accounts.access import confidential_readable_ids, may_read_confidential
 
 from .querysets import AllocationQuerySet, CaseQuerySet
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from accounts.models import User
 
 
@@ -94,10 +96,18 @@ class Case(models.Model):
     themes = models.ManyToManyField(Theme, related_name="cases", blank=True)
     summary = models.TextField(blank=True)
     suggested_letter = models.TextField(
-        blank=True, help_text="Suggested text for appeal letters; groups may edit it"
+        blank=True,
+        help_text="Suggested text for appeal letters, body only: the letter adds the salutation "
+        "and the sign-off. Groups may edit it",
     )
     sensitivity = models.CharField(
         max_length=20, choices=Sensitivity.choices, default=Sensitivity.PUBLIC
+    )
+    # IAR decides "which actions (public or non-public)" suit a case: where publicity could put
+    # the person at risk, groups write letters and send solidarity but hold no stall or vigil.
+    public_action_allowed = models.BooleanField(
+        default=True,
+        help_text="Whether groups may campaign in public (stalls, media, vigils) on this case",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     closing_reason = models.CharField(max_length=30, choices=ClosingReason.choices, blank=True)
@@ -159,6 +169,19 @@ class Case(models.Model):
             answers[key] = may_read_confidential(user, self)
         return answers[key]
 
+    @staticmethod
+    def ask_names_for(cases: Iterable[Case], user: User | None) -> None:
+        """Answer `may_be_named_to(user)` for every confidential case of a page in one query
+        (`confidential_readable_ids`), so naming its cards costs nothing more however many
+        there are. Only the given instances remember the answer: they live for one request."""
+        confidential = [c for c in cases if c.sensitivity == Case.Sensitivity.CONFIDENTIAL]
+        if user is None or not confidential:
+            return
+        readable = confidential_readable_ids(user, confidential)
+        key = getattr(user, "pk", None)
+        for case in confidential:
+            case.__dict__.setdefault("_named_to", {})[key] = case.pk in readable
+
     def label_without_name(self) -> str:
         """How the case is named to those who may not know who it is about."""
         return f"{self.reference} ({self.country.name})"
@@ -211,9 +234,17 @@ class CampaignTarget(models.Model):
     a new one, so letters always use the current target and the history stays readable."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="targets")
+    # Name, title and address are kept apart so a letter and a label print each line once:
+    # `title` is the office-holder's name with honorific, `authority` their office, and
+    # `postal_address` only the lines below them (ministry, street, town, country).
     authority = models.CharField(max_length=200, help_text="e.g. Minister of Justice")
-    title = models.CharField(max_length=200, blank=True, help_text="Name and honorific")
-    postal_address = models.TextField()
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Name and honorific, e.g. H.E. Jane Doe"
+    )
+    postal_address = models.TextField(
+        help_text="The address lines below the name and the authority: office, street, town, "
+        "country"
+    )
     email = models.EmailField(blank=True)
     salutation = models.CharField(max_length=120, default="Dear Minister")
     valid_from = models.DateField(default=timezone.localdate)
@@ -241,6 +272,35 @@ class CampaignTarget(models.Model):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    def address_lines(self) -> list[str]:
+        """Name, authority, then the address: each line once, however the address was typed."""
+        return unique_lines([self.title, self.authority, *self.postal_address.splitlines()])
+
+
+def _line_key(line: str) -> str:
+    return " ".join(line.split()).casefold().rstrip(",.")
+
+
+def unique_lines(lines: list[str]) -> list[str]:
+    """Non-empty lines, trimmed, each kept once (ignoring case, spacing and a trailing comma)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for line in lines:
+        line = line.strip().rstrip(",").strip()
+        if line and _line_key(line) not in seen:
+            seen.add(_line_key(line))
+            kept.append(line)
+    return kept
+
+
+def address_without_name(postal_address: str, *, title: str, authority: str) -> str:
+    """The postal address without the name or authority lines it was typed with: those are
+    fields of their own, and printing them again would name the addressee twice."""
+    drop = {_line_key(title), _line_key(authority)} - {""}
+    return "\n".join(
+        line for line in unique_lines(postal_address.splitlines()) if _line_key(line) not in drop
+    )
 
 
 def casefile_upload_to(instance: CasefileDocument, filename: str) -> str:
@@ -286,6 +346,7 @@ class Allocation(models.Model):
         RELINQUISHED = "relinquished", "Relinquished by the group"
         CASE_CLOSED = "case_closed", "Case closed"
         WITHDRAWN = "withdrawn", "Withdrawn by IAR"
+        EXPIRED = "expired", "Offer not answered in time"
 
     OPEN_STATUSES = (Status.OFFERED, Status.ACTIVE)
 

@@ -1,54 +1,25 @@
-"""IAR staff pages: the lists of cases and groups, matching, allocating, relinquishing, stopping."""
+"""IAR staff pages about cases: the list of cases, a case's page, relinquishing, stopping and
+pausing, saved views. The pages about groups (the list of groups, a group's page, the groups
+ranked for a case and allocating to one) are in `groups.views_staff`."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import AuthenticatedHttpRequest, staff_required
-from groups.models import CaseRequest, LocalGroup
+from iar_site import audit
 
-from . import matching, services
-from .filters import CaseFilter, GroupFilter
-from .forms import AllocateForm, SaveViewForm, StopCaseForm
-from .matching import MATCH_LIMIT, open_count
+from . import services
+from .counts import open_count
+from .filters import CaseFilter
+from .forms import SaveViewForm, StopCaseForm
 from .models import Allocation, Case, HolderChange, SavedView, Theme
-from .tables import CaseTable, GroupTable, configure, export_page
-
-LIST_PARAMS_DROPPED = ("export", "page")
-
-
-def _list_page(request, *, list_name, filterset, table_class, template, title):
-    table = table_class(filterset.qs)
-    configure(table, request)
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
-        return export_page(table, fmt, f"iar-{list_name}")
-    query = request.GET.copy()
-    for key in LIST_PARAMS_DROPPED:
-        query.pop(key, None)
-    saved = SavedView.objects.filter(user=request.user, list_name=list_name)
-    current = request.GET.copy()
-    current.pop("export", None)
-    context = {
-        "title": title,
-        "list_name": list_name,
-        "filter": filterset,
-        "table": table,
-        "saved_views": saved,
-        "save_form": SaveViewForm(initial={"query": query.urlencode(), "list_name": list_name}),
-        "export_csv": "?" + urlencode({**current.dict(), "export": "csv"}),
-        "export_xlsx": "?" + urlencode({**current.dict(), "export": "xlsx"}),
-    }
-    if request.htmx and not request.htmx.history_restore_request:
-        # Filters, sorting and paging under htmx: the results alone, the page stays.
-        return render(request, "cases/staff/_results.html", context)
-    return render(request, template, context)
+from .staff_lists import list_page
+from .tables import CaseTable
 
 
 @staff_required
@@ -59,34 +30,13 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
         .annotate(open_groups=open_count("case"))
     )
-    return _list_page(
+    return list_page(
         request,
         list_name="cases",
         filterset=CaseFilter(request.GET or None, queryset=queryset),
         table_class=CaseTable,
         template="cases/staff/list.html",
         title="Cases",
-    )
-
-
-@staff_required
-def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    last_new = (
-        Allocation.objects.filter(group=OuterRef("pk"))
-        .exclude(end_reason=Allocation.EndReason.DECLINED)
-        .order_by("-offered_at")
-        .values("offered_at")[:1]
-    )
-    queryset = LocalGroup.objects.visible_to(request.user).annotate(
-        open_cases=open_count("group"), last_new=Subquery(last_new)
-    )
-    return _list_page(
-        request,
-        list_name="groups",
-        filterset=GroupFilter(request.GET or None, queryset=queryset),
-        table_class=GroupTable,
-        template="cases/staff/list.html",
-        title="Groups",
     )
 
 
@@ -133,6 +83,7 @@ def _staff_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
 @staff_required
 def case_manage(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
+    audit.record_view("case.viewed_confidential", case, actor=request.user)
     allocations = list(
         Allocation.objects.filter(case=case)
         .select_related("group", "holder", "allocated_by")
@@ -152,82 +103,6 @@ def case_manage(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
         "themes": case.themes.all(),
     }
     return render(request, "cases/staff/case.html", context)
-
-
-@staff_required
-def match_groups(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    case = _staff_case(request, reference)
-    search = request.GET.get("q", "").strip()[:100]
-    groups = None
-    if search:
-        groups = LocalGroup.objects.filter(name__icontains=search) | LocalGroup.objects.filter(
-            town__icontains=search
-        )
-    ranked = matching.rank_groups_for_case(case, groups)
-    context = {
-        "case": case,
-        "matches": ranked[:MATCH_LIMIT],
-        "total": len(ranked),
-        "search": search,
-        "weights": matching.WEIGHTS,
-    }
-    return render(request, "cases/staff/match_groups.html", context)
-
-
-@staff_required
-def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    group = get_object_or_404(
-        LocalGroup.objects.visible_to(request.user).prefetch_related(
-            "preferred_regions", "preferred_themes"
-        ),
-        pk=pk,
-    )
-    allocations = (
-        Allocation.objects.filter(group=group)
-        .open()
-        .select_related("case", "holder")
-        .order_by("case__reference")
-    )
-    requests = CaseRequest.objects.filter(group=group, status=CaseRequest.Status.OPEN)
-    ranked = matching.rank_cases_for_group(group)
-    context = {
-        "group": group,
-        "allocations": allocations,
-        "requests": requests,
-        "matches": ranked[:MATCH_LIMIT],
-        "total": len(ranked),
-    }
-    return render(request, "cases/staff/group.html", context)
-
-
-@staff_required
-def allocate(request: AuthenticatedHttpRequest, reference: str, group_id: int) -> HttpResponse:
-    case = _staff_case(request, reference)
-    group = get_object_or_404(LocalGroup.objects.filter(is_active=True), pk=group_id)
-    form = AllocateForm(request.POST or None, group=group)
-    if request.method == "POST" and form.is_valid():
-        direct = form.cleaned_data["how"] == "direct"
-        try:
-            services.allocate_case(
-                case,
-                group,
-                holder=form.cleaned_data["holder"],
-                direct=direct,
-                actor=request.user,
-            )
-        except services.CaseError as exc:
-            form.add_error(None, str(exc))
-        else:
-            verb = "Allocated" if direct else "Offered"
-            messages.success(
-                request, f"{verb} {case.reference} to {group.name}. The group has been told."
-            )
-            return redirect("staff:case", reference=case.reference)
-    match = next(
-        iter(matching.rank_groups_for_case(case, LocalGroup.objects.filter(pk=group.pk))), None
-    )
-    context = {"case": case, "group": group, "form": form, "match": match}
-    return render(request, "cases/staff/allocate.html", context)
 
 
 @staff_required
@@ -321,6 +196,7 @@ def stop_confirmations(request: AuthenticatedHttpRequest) -> HttpResponse:
             end_reason=Allocation.EndReason.CASE_CLOSED, stop_confirmed_at__isnull=True
         )
         .select_related("case", "group")
-        .order_by("-case__closed_at", "group__name")
+        # Longest waiting first: they are the ones to chase.
+        .order_by("ended_on", "group__name")
     )
     return render(request, "cases/staff/stops.html", {"waiting": waiting})

@@ -7,7 +7,13 @@ from cases.models import Country
 from iar_site.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, StaffModelAdmin, site_link
 
 from . import services
-from .models import CaseUpdate, CaseUpdateAttachment, CaseUpdateNotice, CountryCoordinator
+from .models import (
+    CaseUpdate,
+    CaseUpdateAttachment,
+    CaseUpdateNotice,
+    CountryCoordinator,
+    StopRequest,
+)
 
 
 @admin.register(CountryCoordinator)
@@ -160,3 +166,16 @@ class CaseUpdateNoticeAdmin(ReadOnlyModelAdmin):
     @admin.display(description="group", ordering="allocation__group__name")
     def group(self, obj: CaseUpdateNotice) -> str:
         return str(obj.allocation.group)
+
+
+@admin.register(StopRequest)
+class StopRequestAdmin(ReadOnlyModelAdmin):
+    """Read-only: a stop request is confirmed or refused on the staff page, where the stop flow
+    tells every group."""
+
+    list_display = ("case", "reason", "status", "requested_by", "requested_at", "decided_at")
+    list_filter = ("status", "reason")
+    search_fields = ("case__reference",)
+    date_hierarchy = "requested_at"
+    ordering = ("-requested_at",)
+    list_select_related = ("case", "requested_by")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cases.models import Case
 from cases.uploads import UploadRejected, check_upload, limit_text
 
 from .models import CaseUpdate
@@ -41,7 +42,7 @@ class MultipleFileField(forms.FileField):
 class UpdateForm(forms.Form):
     kind = forms.ChoiceField(
         label="What kind of update is this?",
-        choices=CaseUpdate.Kind.choices,
+        choices=CaseUpdate.Kind.offered_choices(),
         widget=forms.RadioSelect,
         initial=CaseUpdate.Kind.DEVELOPMENT,
     )
@@ -76,4 +77,30 @@ class AcknowledgeReportForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The group reads this on the case page; it is not put in the email.",
+    )
+
+
+class StopRequestForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why should work on this case stop?",
+        choices=Case.ClosingReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why work on the case should stop."},
+    )
+    explanation = forms.CharField(
+        label="What has happened",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="IAR read this to decide. Groups do not see it.",
+        error_messages={"required": "Tell IAR what has happened, so they can decide."},
+    )
+
+
+class RefuseStopForm(forms.Form):
+    refusal_reason = forms.CharField(
+        label="Why the case goes on",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The coordinator is told this.",
+        error_messages={"required": "Tell the coordinator why the case goes on."},
     )

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.models import Case
+
 
 class CountryCoordinator(models.Model):
     """A volunteer country coordinator: the groups' first point of contact on a case."""
@@ -36,7 +38,13 @@ class CaseUpdate(models.Model):
         DEVELOPMENT = "development", "Development"
         TARGETS_CHANGED = "targets_changed", "Targets changed"
         ACTION_NEEDED = "action_needed", "Action needed"
+        # Kept for updates posted before stop requests: news never closes a case. To close one
+        # the coordinator asks IAR to stop it (StopRequest), so everything stops together.
         CASE_CLOSED = "case_closed", "Case closed"
+
+        @classmethod
+        def offered_choices(cls) -> list[tuple[str, str]]:
+            return [(value, label) for value, label in cls.choices if value != cls.CASE_CLOSED]
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -119,3 +127,42 @@ class CaseUpdateNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.update} → {self.allocation.group}"
+
+
+class StopRequest(models.Model):
+    """A coordinator asks IAR to stop work on a case. IAR staff confirm it (the one stop flow,
+    which ends every allocation, reminder and message together) or refuse it with a reason."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for IAR"
+        CONFIRMED = "confirmed", "Confirmed: the case is stopped"
+        REFUSED = "refused", "Refused"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="stop_requests")
+    reason = models.CharField(max_length=30, choices=Case.ClosingReason.choices)
+    explanation = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="waiting"), name="stop_request_one_waiting"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waiting") | Q(decided_at__isnull=False),
+                name="stop_request_decided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Stop request {self.pk} on {self.case.reference}"

@@ -68,6 +68,15 @@ def _store_attachments(update: CaseUpdate, files: list[UploadedFile[bytes]]) -> 
 # ---- Case updates ---------------------------------------------------------------------------
 
 
+def _check_kind(kind: str) -> None:
+    if kind == CaseUpdate.Kind.CASE_CLOSED:
+        raise CoordinatorError(
+            "An update cannot close a case. Ask IAR to stop it from the case's workspace."
+        )
+    if kind not in CaseUpdate.Kind.values:
+        raise CoordinatorError("Choose what kind of update this is.")
+
+
 def create_update(
     case: Case,
     *,
@@ -83,8 +92,7 @@ def create_update(
         _require_manager(case, actor)
         if case.status == Case.Status.CLOSED:
             raise CoordinatorError("Amnesty has stopped work on this case: it takes no updates.")
-        if kind not in CaseUpdate.Kind.values:
-            raise CoordinatorError("Choose what kind of update this is.")
+        _check_kind(kind)
         update = CaseUpdate.objects.create(
             case=case, kind=kind, title=title.strip(), body=body, author=actor
         )
@@ -112,8 +120,7 @@ def edit_update(
         _require_manager(update.case, actor)
         if update.status != CaseUpdate.Status.DRAFT:
             raise CoordinatorError("A published update cannot be changed. Post a new one.")
-        if kind not in CaseUpdate.Kind.values:
-            raise CoordinatorError("Choose what kind of update this is.")
+        _check_kind(kind)
         update.kind, update.title, update.body = kind, title.strip(), body
         update.save(update_fields=["kind", "title", "body"])
         names = _store_attachments(update, attachments or [])
@@ -157,6 +164,9 @@ def _notice_context(update: CaseUpdate, case: Case) -> dict[str, Any]:
     # title; a restricted or confidential one not even that. The body never goes in an email.
     return {
         "case_reference": case.reference,
+        # The print queue puts the update itself in a post group's envelope: it is looked up
+        # when printed, so the body is never stored in the message.
+        "update_id": update.pk,
         "kind": update.kind,
         "kind_label": update.get_kind_display(),
         "title": update.title if case.sensitivity == Case.Sensitivity.PUBLIC else "",

@@ -23,14 +23,16 @@ from cases import services as cases_services
 from cases.downloads import private_file
 from cases.models import Allocation, Case, HolderChange
 from groups.models import AnnualReport, Membership
-from groups.yearly import ReportState, report_due, with_report_due
+from groups.yearly import ReportState, report_due
 from iar_site import audit
 
-from . import services
+from . import inbox, services
 from .forms import AcknowledgeReportForm, UpdateForm
 from .markdown import render_markdown
 from .models import CaseUpdate, CaseUpdateAttachment, CaseUpdateNotice
+from .querysets import country_pages, workspace_allocations
 from .services import CoordinatorError
+from .workload import workload_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -49,15 +51,6 @@ class AllocationRow(TypedDict):
     is_quiet: bool
 
 
-class OverdueRow(TypedDict):
-    """An allocation whose report is overdue, on the report inbox."""
-
-    reports_in: int
-    reports_waiting: int
-    report_due: date
-    days_overdue: int
-
-
 class CaseRow(TypedDict):
     """A case on the coordinator's home page, with its open allocations prefetched."""
 
@@ -70,40 +63,8 @@ LIST_LIMIT = 50
 REPORTED = (AnnualReport.Status.SUBMITTED, AnnualReport.Status.ACKNOWLEDGED)
 
 
-def _annotated_allocations():
-    """Open allocations with what the coordinator needs about each, in one query for all cases."""
-    unread = CaseUpdateNotice.objects.filter(
-        read_at__isnull=True, update__status=CaseUpdate.Status.PUBLISHED
-    ).select_related("update")
-    return (
-        with_report_due(Allocation.objects.open())
-        .select_related("group", "holder")
-        .annotate(
-            last_action=Max("activities__date"),
-            reports_waiting=Count(
-                "annual_reports",
-                filter=Q(annual_reports__status=AnnualReport.Status.SUBMITTED),
-                distinct=True,
-            ),
-            reports_acknowledged=Count(
-                "annual_reports",
-                filter=Q(annual_reports__status=AnnualReport.Status.ACKNOWLEDGED),
-                distinct=True,
-            ),
-        )
-        .prefetch_related(
-            Prefetch(
-                "update_notices",
-                queryset=unread.order_by("-update__published_at"),
-                to_attr="unread_notices",
-            )
-        )
-        .order_by("group__name")
-    )
-
-
 def _report_state(allocation: WithAnnotations[Allocation, AllocationRow], today: date) -> None:
-    """Set report_due and report_state on an allocation annotated by _annotated_allocations."""
+    """Set report_due and report_state on an allocation annotated by workspace_allocations."""
     due = report_due(allocation.started_on, allocation.reports_in, today)
     allocation.report_due = due.on if due else None
     if allocation.status != Allocation.Status.ACTIVE or due is None:
@@ -117,8 +78,13 @@ def _report_state(allocation: WithAnnotations[Allocation, AllocationRow], today:
     else:
         allocation.report_state = ReportState.NOT_DUE
     quiet_since = today - timedelta(days=settings.GROUP_QUIET_DAYS)
+    news = getattr(allocation, "last_news", None)
+    contact = max(
+        (day for day in (allocation.last_action, news and timezone.localdate(news)) if day),
+        default=None,
+    )
     allocation.is_quiet = allocation.status == Allocation.Status.ACTIVE and (
-        (allocation.last_action or allocation.started_on or today) < quiet_since
+        (contact or allocation.started_on or today) < quiet_since
     )
 
 
@@ -138,16 +104,16 @@ def coordinator_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             last_update_at=Max("updates__published_at"),
         )
         .prefetch_related(
-            Prefetch("allocations", queryset=_annotated_allocations(), to_attr="open_allocations")
+            Prefetch("allocations", queryset=workspace_allocations(), to_attr="open_allocations")
         )
         .order_by("country__name", "status", "reference")
     )
-    by_country: dict[str, list[Case]] = {}
-    # The prefetched rows are named by `to_attr`, which the type checker cannot follow.
-    for case in cast("QuerySet[WithAnnotations[Case, CaseRow]]", cases):
-        for allocation in case.open_allocations:
-            _report_state(allocation, today)
-        by_country.setdefault(case.country.name, []).append(case)
+    by_country = country_pages(cases, request.GET)
+    for page in by_country.values():
+        # The prefetched rows are named by `to_attr`, which the type checker cannot follow.
+        for case in cast("list[WithAnnotations[Case, CaseRow]]", page):
+            for allocation in case.open_allocations:
+                _report_state(allocation, today)
     reports_waiting = AnnualReport.objects.filter(
         status=AnnualReport.Status.SUBMITTED, allocation__case__in=mine
     ).count()
@@ -178,6 +144,7 @@ def coordinator_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "holder_requests": holder_requests,
         "holder_change_days": HOLDER_CHANGE_DAYS,
         "quiet_days": settings.GROUP_QUIET_DAYS,
+        "workload": workload_of(user),
     }
     return render(request, "coordinators/home.html", context)
 
@@ -220,8 +187,9 @@ def _managed_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
 
 def case_workspace(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _managed_case(request, reference)
+    audit.record_view("case.viewed_confidential", case, actor=request.user)
     today = timezone.localdate()
-    allocations = list(_annotated_allocations().filter(case=case))
+    allocations = list(workspace_allocations().filter(case=case))
     for allocation in allocations:
         _report_state(allocation, today)
     updates = (
@@ -497,38 +465,19 @@ def _inbox_reports(request: AuthenticatedHttpRequest):
 
 @coordinator_required
 def report_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    """Reports waiting and reports overdue, each paged (`coordinators.inbox`)."""
     reports = _inbox_reports(request).select_related(
         "allocation__case", "allocation__group", "submitted_by"
     )
-    waiting = reports.filter(status=AnnualReport.Status.SUBMITTED).order_by("submitted_at")
     acknowledged = reports.filter(status=AnnualReport.Status.ACKNOWLEDGED).order_by(
         "-acknowledged_at"
     )[:20]
-    active = (
-        with_report_due(
-            Allocation.objects.active().filter(case__in=Case.objects.managed_by(request.user))
-        )
-        .select_related("case", "group", "holder")
-        .annotate(
-            reports_waiting=Count(
-                "annual_reports",
-                filter=Q(annual_reports__status=AnnualReport.Status.SUBMITTED),
-                distinct=True,
-            ),
-        )
-        .order_by("started_on")
-    )
-    overdue = []
-    # The report fields are annotated by `with_report_due`, which the type checker cannot follow.
-    for allocation in cast("QuerySet[WithAnnotations[Allocation, OverdueRow]]", active):
-        due = report_due(allocation.started_on, allocation.reports_in, today)
-        if not allocation.reports_waiting and due and due.state == ReportState.OVERDUE:
-            allocation.report_due = due.on
-            allocation.days_overdue = due.days_overdue
-            overdue.append(allocation)
-    overdue.sort(key=lambda a: a.report_due)
-    context = {"waiting": waiting, "acknowledged": acknowledged, "overdue": overdue}
+    managed = Case.objects.managed_by(request.user)
+    context = {
+        "waiting": inbox.waiting_page(reports, request.GET),
+        "acknowledged": acknowledged,
+        "overdue": inbox.overdue_page(managed, request.GET, timezone.localdate()),
+    }
     return render(request, "coordinators/report_inbox.html", context)
 
 

@@ -21,13 +21,18 @@ from django.db import transaction
 
 from accounts.models import User
 from cases.models import Allocation, Case, Country
+from demo.actions import ActionSteps
 from demo.base import DEMO_DOMAIN, GROUP_COUNT, SEED
 from demo.cases import CaseSteps
 from demo.casework import CaseworkSteps
+from demo.conversations import ConversationSteps
 from demo.coordination import CoordinationSteps
 from demo.local_groups import LocalGroupSteps
+from demo.paper import PaperSteps
 from demo.places import UK_TOWNS
+from demo.privacy import PrivacySteps
 from demo.reference import ReferenceSteps
+from demo.reporting import ReportingSteps
 from groups.models import Activity, LocalGroup
 from iar_site import audit
 from iar_site.models import AuditEntry
@@ -35,7 +40,18 @@ from iar_site.models import AuditEntry
 SENTINEL_ACTION = "demo.seeded"
 
 
-class Seeder(ReferenceSteps, LocalGroupSteps, CaseSteps, CaseworkSteps, CoordinationSteps):
+class Seeder(
+    ReferenceSteps,
+    LocalGroupSteps,
+    CaseSteps,
+    CaseworkSteps,
+    CoordinationSteps,
+    ConversationSteps,
+    ActionSteps,
+    PaperSteps,
+    ReportingSteps,
+    PrivacySteps,
+):
     """Every step of the seed, one mixin per subject. The steps share one random stream, so
     `run` keeps them in a fixed order: reordering them changes the data set."""
 
@@ -50,6 +66,11 @@ class Seeder(ReferenceSteps, LocalGroupSteps, CaseSteps, CaseworkSteps, Coordina
         self.activities()
         self.reports()
         self.updates()
+        self.conversations()
+        self.urgent_actions()
+        self.paper_and_private()
+        self.import_history()
+        self.privacy_history()
         self.verify()
         return dict(self.created)
 

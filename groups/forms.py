@@ -80,6 +80,12 @@ class KindStepForm(forms.Form):
         },
     )
 
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            # A case kept out of the public eye offers only the private kinds.
+            cast("forms.ChoiceField", self.fields["kind"]).choices = kinds
+
 
 class DateStepForm(KindStepForm):
     date = forms.DateField(

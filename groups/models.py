@@ -122,6 +122,9 @@ class Activity(models.Model):
         OTHER = "other", "Another development"
 
     MAX_COUNT = 100_000
+    # What a group may do on a case IAR keeps out of the public eye (Case.public_action_allowed):
+    # letters, solidarity and a private appeal to an MP or official draw no attention to it.
+    PRIVATE_KINDS = frozenset({Kind.APPEAL_LETTER, Kind.SOLIDARITY, Kind.OFFICIAL_MEETING})
 
     allocation = models.ForeignKey(
         "cases.Allocation", on_delete=models.PROTECT, related_name="activities"
@@ -157,6 +160,13 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
 
+    @classmethod
+    def kinds_for(cls, case: Case) -> list[tuple[str, str]]:
+        """The kinds a group may record on `case`, as (value, label) choices."""
+        if case.public_action_allowed:
+            return list(cls.Kind.choices)
+        return [(value, label) for value, label in cls.Kind.choices if value in cls.PRIVATE_KINDS]
+
 
 class AnnualReport(models.Model):
     """A group's yearly report on one allocation, to the case's country coordinator."""
@@ -185,6 +195,10 @@ class AnnualReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledgement = models.TextField(blank=True)
+    received_by_post = models.BooleanField(
+        default=False,
+        help_text="Sent on paper by a post group and typed in by IAR staff",
+    )
 
     objects = AnnualReportQuerySet.as_manager()
 
@@ -250,3 +264,28 @@ class CaseRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group}: {self.number} case(s) for {self.meeting_date:%d %b %Y}"
+
+
+class InterimReport(models.Model):
+    """A report between yearly ones, sent whenever the group has news: the guide asks groups to
+    report "on a regular basis, or at least once a year". It counts as the group being in touch
+    (its coordinator's pages do not mark the group quiet) but never stands in for the yearly
+    report, which stays due on its date."""
+
+    allocation = models.ForeignKey(
+        "cases.Allocation", on_delete=models.PROTECT, related_name="interim_reports"
+    )
+    news = models.TextField()
+    plans = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["allocation", "-submitted_at"])]
+
+    def __str__(self) -> str:
+        # Never the text: str() feeds the admin and the audit log.
+        return f"Interim report {self.pk} on allocation {self.allocation_id}"

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.access import is_group_admin, is_member
+from accounts.access import is_group_admin, is_member, is_staff
 from cases import services as case_services
 from cases.models import Allocation, Case, Region, Theme
 from iar_site import audit
@@ -19,6 +19,7 @@ from notifications.services import notify_group, notify_user
 
 from . import yearly
 from .models import Activity, AnnualReport, CaseRequest, LocalGroup, Membership
+from .outcomes import tell_outcome
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,6 +50,7 @@ def record_activity(
         if allocation.status != Allocation.Status.ACTIVE:
             raise GroupError("This case is no longer active for your group.")
         _check_activity_values(kind, on, count, outcome)
+        _check_public_allowed(allocation.case, kind)
         activity = Activity.objects.create(
             allocation=allocation,
             kind=kind,
@@ -65,6 +67,7 @@ def record_activity(
             actor=actor,
             changes={"kind": kind, "date": on.isoformat(), "count": count, "outcome": outcome},
         )
+        tell_outcome(activity)
     return activity
 
 
@@ -83,6 +86,16 @@ def _check_activity_values(kind: str, on: date, count: int, outcome: str) -> Non
         raise GroupError("The date must be within the last three years.")
     if not 1 <= count <= Activity.MAX_COUNT:
         raise GroupError(f"The number must be between 1 and {Activity.MAX_COUNT:,}.")
+
+
+def _check_public_allowed(case: Case, kind: str) -> None:
+    # Enforced here, not only in the form: a case IAR keeps out of the public eye must not get
+    # a stall or a press story through any door (an old form, a typed URL, the admin).
+    if not case.public_action_allowed and kind not in Activity.PRIVATE_KINDS:
+        raise GroupError(
+            "Please do not publicise this case: IAR has asked for private actions only "
+            "(letters, solidarity messages and meetings with officials)."
+        )
 
 
 def _lock_own_activity(unlocked: Activity, actor: User) -> Activity:
@@ -129,6 +142,8 @@ def edit_activity(
     with transaction.atomic():
         activity = _lock_own_activity(activity, actor)
         _check_activity_values(kind, on, count, outcome)
+        if kind != activity.kind:
+            _check_public_allowed(activity.allocation.case, kind)
         new = {
             "kind": kind,
             "date": on,
@@ -138,6 +153,7 @@ def edit_activity(
             "outcome_notes": outcome_notes,
         }
         changes: dict[str, str | list[str]] = {}
+        previous_outcome = activity.outcome
         for field, value in new.items():
             old = getattr(activity, field)
             if old != value:
@@ -150,6 +166,7 @@ def edit_activity(
         if changes:
             activity.save()
             audit.record("activity.edited", activity, actor=actor, changes=changes)
+            tell_outcome(activity, previous=previous_outcome)
     return activity
 
 
@@ -193,7 +210,8 @@ def _lock_report_allocation(allocation: Allocation, actor: User) -> Allocation:
         .select_related("case", "case__coordinator__user", "group")
         .get(pk=allocation.pk)
     )
-    if not is_member(actor, allocation.group_id):
+    # IAR staff type in the report a post group sent back on paper.
+    if not (is_member(actor, allocation.group_id) or is_staff(actor)):
         raise GroupError("Only members of the group can write its reports.")
     if allocation.status != Allocation.Status.ACTIVE:
         raise GroupError("This case is no longer active for your group.")
@@ -277,18 +295,25 @@ def submit_report(
         allocation = report.allocation
         case = allocation.case
         coordinator = case.coordinator
+        context = {
+            "reference": case.reference,
+            "group_name": allocation.group.name,
+            "period": f"{report.period_start:%d %B %Y} to {report.period_end:%d %B %Y}",
+            "path": _report_path(report),
+        }
+        key = f"annual-report-submitted:{report.pk}"
         if coordinator is not None:
             notify_user(
                 coordinator.user,
-                key=f"annual-report-submitted:{report.pk}",
+                key=key,
                 template="annual-report-submitted",
-                context={
-                    "reference": case.reference,
-                    "group_name": allocation.group.name,
-                    "period": f"{report.period_start:%d %B %Y} to {report.period_end:%d %B %Y}",
-                    "path": _report_path(report),
-                },
+                context=context,
                 case=case,
+            )
+        else:
+            # Nobody coordinates the case: IAR read the report rather than nobody.
+            case_services.notify_iar(
+                key=key, template="annual-report-submitted", context=context, case=case
             )
     return report
 
@@ -297,7 +322,8 @@ def submit_report(
 
 
 def _require_admin(group: LocalGroup, actor: User) -> None:
-    if not is_group_admin(actor, group):
+    # IAR staff look after every group (in the admin); otherwise only the group's own admins.
+    if not (is_staff(actor) or is_group_admin(actor, group)):
         raise GroupError("Only the group's administrators can change its settings.")
 
 
@@ -341,12 +367,12 @@ def update_group_settings(
             before = set(group.preferred_regions.values_list("pk", flat=True))
             group.preferred_regions.set(regions)
             if before != {r.pk for r in regions}:
-                changes["preferred_regions"] = sorted(r.pk for r in regions)
+                changes["preferred_regions"] = [sorted(before), sorted(r.pk for r in regions)]
         if themes is not None:
             before = set(group.preferred_themes.values_list("pk", flat=True))
             group.preferred_themes.set(themes)
             if before != {t.pk for t in themes}:
-                changes["preferred_themes"] = sorted(t.pk for t in themes)
+                changes["preferred_themes"] = [sorted(before), sorted(t.pk for t in themes)]
         if changes:
             audit.record("group.settings_changed", group, actor=actor, changes=changes)
     return group
@@ -358,6 +384,22 @@ def _other_admins(membership: Membership) -> bool:
         .exclude(pk=membership.pk)
         .exists()
     )
+
+
+def add_member(group: LocalGroup, user: User, *, role: str, actor: User) -> Membership:
+    """IAR staff put a person with a login straight into a group (everyone else joins through
+    an invitation, which checks their email address)."""
+    if role not in Membership.Role.values:
+        raise GroupError("Choose member or group administrator.")
+    if not is_staff(actor):
+        raise GroupError("Only IAR staff can add a member directly; invite them instead.")
+    with transaction.atomic():
+        LocalGroup.objects.select_for_update().get(pk=group.pk)
+        if Membership.objects.filter(group=group, user=user).exists():
+            raise GroupError(f"{user} is already a member of {group.name}.")
+        membership = Membership.objects.create(group=group, user=user, role=role)
+        audit.record("membership.created", membership, actor=actor, changes={"role": role})
+    return membership
 
 
 def change_member_role(membership: Membership, *, role: str, actor: User) -> Membership:

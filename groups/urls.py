@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_settings
+from . import views, views_interim, views_post, views_settings, views_solidarity
 
 app_name = "groups"
 
@@ -17,7 +17,13 @@ urlpatterns = [
     ),
     path("cases/<ref:reference>/letters/", views.appeal_letter, name="letters"),
     path("cases/<ref:reference>/labels.pdf", views.address_labels, name="labels"),
+    path("cases/<ref:reference>/solidarity/", views_solidarity.solidarity, name="solidarity"),
     path("allocations/<int:allocation_id>/reports/", views.reports, name="reports"),
+    path(
+        "allocations/<int:allocation_id>/news/",
+        views_interim.interim_report,
+        name="interim_report",
+    ),
     path(
         "allocations/<int:allocation_id>/reports/<str:period_start>/",
         views.report,
@@ -27,6 +33,12 @@ urlpatterns = [
         "allocations/<int:allocation_id>/reports/<str:period_start>/pdf/",
         views.report_pdf,
         name="report_pdf",
+    ),
+    path("post-returns/", views_post.post_returns_page, name="post_returns"),
+    path(
+        "post-returns/<int:allocation_id>/report/",
+        views_post.posted_report,
+        name="posted_report",
     ),
     path("settings/", views_settings.settings_index, name="settings_index"),
     path("<int:group_id>/settings/", views_settings.group_settings, name="settings"),

@@ -4,13 +4,16 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import messages
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import (
     AuthenticatedHttpRequest,
@@ -25,6 +28,7 @@ from cases.querysets import in_members_group
 from iar_site import audit
 
 from . import letters
+from .cards import latest_actions, with_card_facts
 from .forms import (
     ActivityForm,
     ActivityStepForm,
@@ -72,18 +76,9 @@ def _member_allocations(user):
 
 def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A group member's home: one card per case their group works on now."""
-    latest = Activity.objects.order_by("-date", "-id")
     allocations = (
-        with_report_due(_member_allocations(request.user).open())
+        with_card_facts(with_report_due(_member_allocations(request.user).open()))
         .select_related("case", "case__country", "group", "holder")
-        .annotate(
-            last_action_on=Max("activities__date"),
-            unread_updates=Count(
-                "update_notices",
-                filter=Q(update_notices__read_at__isnull=True),
-                distinct=True,
-            ),
-        )
         .prefetch_related(Prefetch("case__people"))
         .order_by("group__name", "case__reference")
     )
@@ -94,25 +89,20 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
             "group_id", flat=True
         )
     )
-    cards = []
-    for allocation in allocations:
+    cards = list(allocations)
+    # Who may see each confidential card's name, in one query for the page, not two a card.
+    Case.ask_names_for([allocation.case for allocation in cards], request.user)
+    for allocation in cards:
         allocation.may_answer = allocation.group_id in admin_of
         due = report_due(allocation.started_on, allocation.reports_in, today)
         allocation.report_due = due.on if due else None
         allocation.report_overdue = due is not None and due.state == ReportState.OVERDUE
         # The person's name is part of the summary a confidential case keeps to its holder.
-        allocation.show_people = (
-            allocation.case.sensitivity != Case.Sensitivity.CONFIDENTIAL
-            or allocation.holder_id == request.user.pk
-        )
-        cards.append(allocation)
+        allocation.show_people = allocation.case.may_be_named_to(request.user)
     # The last action of each card in one query, not one per card.
-    last_actions: dict[int, Activity] = {}
-    if cards:
-        for activity in latest.filter(allocation__in=cards):
-            last_actions.setdefault(activity.allocation_id, activity)
+    last_actions = latest_actions(cards)
     for allocation in cards:
-        allocation.last_action = last_actions.get(allocation.pk)
+        allocation.last_action = last_actions.get(allocation.last_action_id)
     groups = LocalGroup.objects.filter(in_members_group(request.user, "")).order_by("name")
     # Stopped cases whose stop the group has not yet confirmed: the one thing still to do on them.
     stopped = (
@@ -175,9 +165,20 @@ def confirmation(activity: Activity, targets: list) -> str:
     return f"Saved: {text}, {when}"
 
 
+def _record_step(request: AuthenticatedHttpRequest, context: dict) -> HttpResponse:
+    """A step of recording an action: the whole page, or under htmx the step alone."""
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "groups/_record_step.html", {**context, "partial": True})
+    else:
+        response = render(request, "groups/record_action.html", context)
+    # The same URL answers with a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
 def record_action(request: AuthenticatedHttpRequest, allocation_id: int) -> HttpResponse:
     """Three steps that work without JavaScript: the kind and the date travel in the query string,
-    then in hidden fields of the last form."""
+    then in hidden fields of the last form. With htmx each step swaps in place of the last."""
     allocation = _active_allocation(request, allocation_id)
     context: dict = {"allocation": allocation}
     today = timezone.localdate()
@@ -201,27 +202,30 @@ def record_action(request: AuthenticatedHttpRequest, allocation_id: int) -> Http
             else:
                 targets = list(allocation.case.current_targets())
                 messages.success(request, confirmation(activity, targets))
-                return redirect("groups:case", reference=allocation.case.reference)
+                case_url = reverse("groups:case", args=[allocation.case.reference])
+                if request.htmx:
+                    # The case page loads whole (a redirect inside htmx would swap it in place
+                    # of the step); it shows the confirmation.
+                    return HttpResponseClientRedirect(case_url)
+                return redirect(case_url)
         kind = request.POST.get("kind", "")
         context.update(
             kind=kind,
             kind_label=dict(Activity.Kind.choices).get(kind, ""),
             chosen_date=getattr(form, "cleaned_data", {}).get("date"),
         )
-        return render(request, "groups/record_action.html", {**context, "step": 3, "form": form})
+        return _record_step(request, {**context, "step": 3, "form": form})
 
     if "kind" not in request.GET:
-        return render(
+        return _record_step(
             request,
-            "groups/record_action.html",
-            {**context, "step": 1, "kinds": Activity.Kind.choices},
+            {**context, "step": 1, "kinds": Activity.kinds_for(allocation.case)},
         )
-    kind_form = KindStepForm(request.GET)
+    kind_form = KindStepForm(request.GET, kinds=Activity.kinds_for(allocation.case))
     if not kind_form.is_valid():
-        return render(
+        return _record_step(
             request,
-            "groups/record_action.html",
-            {**context, "step": 1, "kinds": Activity.Kind.choices, "form": kind_form},
+            {**context, "step": 1, "kinds": Activity.kinds_for(allocation.case), "form": kind_form},
         )
     kind = kind_form.cleaned_data["kind"]
     context["kind"] = kind
@@ -229,9 +233,8 @@ def record_action(request: AuthenticatedHttpRequest, allocation_id: int) -> Http
     when = request.GET.get("when")
     typed = request.GET.get("date", "").strip()
     if "date" not in request.GET and when is None:
-        return render(
+        return _record_step(
             request,
-            "groups/record_action.html",
             {
                 **context,
                 "step": 2,
@@ -245,9 +248,8 @@ def record_action(request: AuthenticatedHttpRequest, allocation_id: int) -> Http
         typed = (today if when == "today" else today - timedelta(days=1)).isoformat()
     date_form = DateStepForm({"kind": kind, "date": typed})
     if not date_form.is_valid():
-        return render(
+        return _record_step(
             request,
-            "groups/record_action.html",
             {
                 **context,
                 "step": 2,
@@ -259,9 +261,8 @@ def record_action(request: AuthenticatedHttpRequest, allocation_id: int) -> Http
     form = ActivityStepForm(
         initial={"kind": kind, "date": date_form.cleaned_data["date"], "count": 1}
     )
-    return render(
+    return _record_step(
         request,
-        "groups/record_action.html",
         {**context, "step": 3, "form": form, "chosen_date": date_form.cleaned_data["date"]},
     )
 
@@ -368,7 +369,8 @@ def group_case(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     """Our work on this case: what to send where, the casefile, news, and what we did."""
     allocation = _own_case_allocation(request, reference)
     case = allocation.case
-    show_summary = may_read_case(request.user, case)
+    # The same answer names the case in the heading: asked once for the page.
+    show_summary = case.may_be_named_to(request.user)
     if case.sensitivity == Case.Sensitivity.CONFIDENTIAL and show_summary:
         audit.record("case.viewed_confidential", case, actor=request.user)
     # A phone page stays short: the latest actions, the rest on request (and in the export).
@@ -454,13 +456,14 @@ def appeal_letter(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
                 document = letters.letter_document(
                     case=case, target=target, group=allocation.group, text=text, on=today
                 )
+                audit.record_view("case.letter_downloaded", case, actor=request.user)
                 return _pdf_response(document, letters.letter_filename(case, target))
     else:
         form = LetterForm(
             targets=targets,
             initial={
                 "target": first.pk if first else None,
-                "text": case.suggested_letter if may_see_text else "",
+                "text": letters.letter_body(case.suggested_letter) if may_see_text else "",
             },
         )
     context.update({"form": form, "has_targets": first is not None, "may_see_text": may_see_text})
@@ -472,6 +475,7 @@ def address_labels(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
     targets = list(allocation.case.current_targets())
     if not targets:
         raise Http404("No current targets")
+    audit.record_view("case.labels_downloaded", allocation.case, actor=request.user)
     return _pdf_response(
         letters.labels_document(targets), f"labels-{allocation.case.reference}.pdf"
     )

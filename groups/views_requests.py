@@ -9,15 +9,16 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.access import AuthenticatedHttpRequest, staff_required
-from cases import matching
-from cases.matching import MATCH_LIMIT
 from cases.models import Case
 
-from . import services
+from . import matching, services
 from .forms import CaseRequestForm, FulfilRequestForm
+from .matching import MATCH_LIMIT
 from .models import CaseRequest, LocalGroup
+from .services_requests import cancel_case_request
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -65,6 +66,24 @@ def request_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("-created_at")[:10]
     )
     return render(request, "groups/request_cases.html", {"form": form, "previous": previous})
+
+
+@require_POST
+def cancel_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A member cancels their group's open request; another group's request is not found."""
+    case_request = get_object_or_404(
+        CaseRequest.objects.filter(
+            group__memberships__user=request.user, group__is_active=True
+        ).distinct(),
+        pk=pk,
+    )
+    try:
+        cancel_case_request(case_request, actor=request.user)
+    except services.GroupError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your request is cancelled. IAR have been told.")
+    return redirect("case_requests:request_cases")
 
 
 @staff_required

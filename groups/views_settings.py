@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -13,7 +15,7 @@ from accounts.access import (
     AuthenticatedHttpRequest,
     is_group_admin,
 )
-from accounts.services import AccountError, invite_person
+from accounts.invitations import AccountError, invite_person
 from cases.models import Case
 from cases.querysets import in_members_group
 from iar_site.exports import export_response
@@ -200,6 +202,29 @@ def export_actions(request: AuthenticatedHttpRequest, group_id: int, fmt: str) -
         ]
         for a in activities
     )
+    # What the group sent on Urgent Actions, the mailing, the magazine and one-off actions: the
+    # actions app sits above this one, so its records are read through the group's relation.
+    records = group.action_records.select_related(
+        "urgent_action", "bundle", "one_off", "recorded_by"
+    ).order_by("-date", "-id")
+    other_rows = (
+        [
+            r.date.isoformat(),
+            "",
+            str(r.subject),
+            r.get_kind_display(),
+            r.count,
+            r.notes,
+            "",
+            "",
+            r.recorded_by.full_name if r.recorded_by else "",
+            timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for r in records
+    )
     return export_response(
-        EXPORT_HEADERS, rows, fmt, f"actions-{group.pk}-{timezone.localdate():%Y%m%d}"
+        EXPORT_HEADERS,
+        chain(rows, other_rows),
+        fmt,
+        f"actions-{group.pk}-{timezone.localdate():%Y%m%d}",
     )

@@ -63,6 +63,30 @@ def audit_changes(form: Any) -> dict[str, str | None]:
     return changes
 
 
+def audit_before(form: Any, old: models.Model | None) -> dict[str, str]:
+    """The values `audit_changes` records as new, as they were in the database before the save
+    (`old`, read before it), so the history shows before and after. Only fields whose new value
+    is recorded: what is name-only there is name-only here."""
+    if old is None:
+        return {}
+    opts = old._meta
+    before: dict[str, str] = {}
+    for name, value in audit_changes(form).items():
+        if value is None:
+            continue
+        field = opts.get_field(name)
+        current = getattr(old, name)
+        before[name] = _short(list(current.all()) if field.many_to_many else current)
+    return before
+
+
+def _stored(obj: models.Model) -> models.Model | None:
+    """The object as the database holds it now (before the admin saves the form's changes)."""
+    if obj.pk is None:
+        return None
+    return type(obj)._default_manager.filter(pk=obj.pk).first()
+
+
 class StaffPermissionsMixin:
     """IAR staff may do everything here; nobody else may do anything."""
 
@@ -125,6 +149,7 @@ class StaffModelAdmin(StaffPermissionsMixin, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
+        old = _stored(obj) if change else None
         super().save_model(request, obj, form, change)
         changes = audit_changes(form)
         if change and not changes:
@@ -134,6 +159,7 @@ class StaffModelAdmin(StaffPermissionsMixin, admin.ModelAdmin):
             obj,
             actor=request.user,
             changes=changes,
+            before=audit_before(form, old),
         )
 
     def delete_model(self, request, obj):
@@ -151,6 +177,11 @@ class StaffModelAdmin(StaffPermissionsMixin, admin.ModelAdmin):
         for inline_form in formset.deleted_forms:
             if inline_form.instance.pk is not None:
                 audit.record("admin.deleted", inline_form.instance, actor=request.user)
+        olds = {
+            id(inline_form.instance): _stored(inline_form.instance)
+            for inline_form in formset.forms
+            if inline_form.instance.pk is not None and inline_form.has_changed()
+        }
         super().save_formset(request, form, formset, change)
         created = {id(obj) for obj in formset.new_objects}
         changed = {id(obj) for obj, _fields in formset.changed_objects}
@@ -162,7 +193,13 @@ class StaffModelAdmin(StaffPermissionsMixin, admin.ModelAdmin):
                 action = "admin.changed"
             else:
                 continue
-            audit.record(action, instance, actor=request.user, changes=audit_changes(inline_form))
+            audit.record(
+                action,
+                instance,
+                actor=request.user,
+                changes=audit_changes(inline_form),
+                before=audit_before(inline_form, olds.get(id(instance))),
+            )
 
 
 class ReadOnlyModelAdmin(ReadOnlyPermissionsMixin, StaffModelAdmin):
@@ -190,7 +227,17 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
     search_fields = ("object_repr", "=object_id", "action", "actor__email", "actor__full_name")
     date_hierarchy = "at"
     ordering = ("-at", "-id")
-    fields = ("at", "actor", "action", "object_type", "object_id", "object_repr", "changes")
+    fields = (
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes",
+        "before",
+        "case_id",
+    )
 
 
 @admin.register(Heartbeat)
@@ -206,6 +253,7 @@ __all__ = [
     "StaffModelAdmin",
     "StaffStackedInline",
     "StaffTabularInline",
+    "audit_before",
     "audit_changes",
     "is_iar_staff",
     "site_link",

@@ -21,9 +21,21 @@ app.conf.beat_schedule = {
         "task": "coordinators.tasks.send_coordinator_silence_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
+    "case-loose-ends": {
+        "task": "cases.tasks.sweep_case_loose_ends",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "report-reminders": {
         "task": "groups.tasks.sweep_report_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "enforce-retention": {
+        "task": "privacy.tasks.enforce_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "close-expired-urgent-actions": {
+        "task": "actions.tasks.close_expired_urgent_actions",
+        "schedule": crontab(hour=0, minute=15),
     },
     "weekly-digest": {
         "task": "notifications.tasks.send_weekly_digests",

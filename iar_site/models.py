@@ -17,12 +17,22 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    # The values the changed fields had before, where `changes` holds only the new ones (the
+    # admin's edits); services record `[before, after]` in `changes` itself.
+    before = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The case the object belongs to (a case, its allocation, target, casefile, update...), so a
+    # case's history and its view log are one indexed read. An id, not a foreign key: the audit
+    # sits below the cases app and outlives what it describes.
+    case_id = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["case_id", "at"], name="audit_case_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or 'system'} {self.action} {self.object_repr}"

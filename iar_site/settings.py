@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_filters",
     "django_tables2",
     "django_htmx",
@@ -122,12 +123,16 @@ INSTALLED_APPS = [
     "cases",
     "groups",
     "coordinators",
+    "conversations",
+    "actions",
     "reporting",
+    "privacy",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iar_site.middleware.PermissionsPolicyMiddleware",
     "iar_site.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,6 +142,7 @@ MIDDLEWARE = [
     "accounts.middleware.PrivateResponsesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -160,6 +166,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles_context",
+                "accounts.sessions.session_timing",
             ],
         },
     }
@@ -191,6 +198,9 @@ if REDIS_URL:
             "KEY_PREFIX": "iar",
         }
     }
+    # Sessions read from Redis on every request and written through to the database, so a
+    # Redis restart logs nobody out; a database read per request was a fifth of a bare page.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
@@ -320,7 +330,13 @@ if not DEVELOPMENT and not (
     )
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IAR Casework] "
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# An authenticator app (TOTP) or a passkey (WebAuthn: the phone's fingerprint or face unlock, or
+# a security key); recovery codes for a lost phone, shown once (downloadable then) and never again.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# Browsers allow passkeys only on https, or on localhost in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEVELOPMENT
 MFA_TOTP_ISSUER = "IAR Casework"
 MFA_REQUIRED_FOR_STAFF = _bool("MFA_REQUIRED_FOR_STAFF", True)
 
@@ -357,10 +373,26 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 X_FRAME_OPTIONS = "DENY"
+# Another site's window cannot keep a handle on ours (and so cannot read or steer it).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the site never uses are switched off for it and anything it could embed;
+# passkeys (WebAuthn) are allowed for the site itself only. Sent by
+# iar_site.middleware.PermissionsPolicyMiddleware.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), serial=(), "
+    "publickey-credentials-create=(self), publickey-credentials-get=(self)"
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
+# Logins end after this long with nothing done (accounts/sessions.py): sooner for staff and
+# coordinators, who see cases of people in danger; members often type long reports slowly.
+SESSION_IDLE_MINUTES_STAFF = _int("SESSION_IDLE_MINUTES_STAFF", 30, minimum=5)
+SESSION_IDLE_MINUTES_MEMBER = _int("SESSION_IDLE_MINUTES_MEMBER", 120, minimum=5)
+# Staff and coordinators log in again after this long, however busy.
+SESSION_MAX_HOURS_STAFF = _int("SESSION_MAX_HOURS_STAFF", 12, minimum=1)
 if not DEBUG:
     SECURE_SSL_REDIRECT = _bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -369,8 +401,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SESSION_COOKIE_NAME = "__Secure-sessionid"
-    CSRF_COOKIE_NAME = "__Secure-csrftoken"
+    # The __Host- prefix makes the browser refuse the cookie unless it is secure, for this exact
+    # host and the whole site: a neighbouring subdomain cannot plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Programme rules that staff may tune without a code change.
 REPORT_REMINDER_DAYS_BEFORE = _int("REPORT_REMINDER_DAYS_BEFORE", 30)
@@ -381,7 +415,16 @@ REPORT_ESCALATE_STAFF_DAYS = _int("REPORT_ESCALATE_STAFF_DAYS", 60, minimum=1)
 OUTBOX_REVIEW_AFTER_MINUTES = _int("OUTBOX_REVIEW_AFTER_MINUTES", 15, minimum=1)
 # Largest attachment or casefile document accepted, in bytes.
 CASEWORK_UPLOAD_MAX_BYTES = _int("CASEWORK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Retention (privacy.tasks.enforce_retention, daily): the log of who opened a confidential case,
+# and the bodies of sent messages about a case the group no longer works on.
+VIEW_LOG_RETENTION_DAYS = _int("VIEW_LOG_RETENTION_DAYS", 730, minimum=1)
+MESSAGE_RETENTION_DAYS = _int("MESSAGE_RETENTION_DAYS", 365, minimum=1)
 COORDINATOR_SILENCE_DAYS = _int("COORDINATOR_SILENCE_DAYS", 182, minimum=1)
+# An offer the group has not answered ends after this many days (a reminder goes a week before),
+# freeing the place for another group.
+OFFER_EXPIRY_DAYS = _int("OFFER_EXPIRY_DAYS", 21, minimum=8)
+# A group that has not confirmed it stopped work on a stopped case is reminded this often.
+STOP_CONFIRMATION_REMINDER_DAYS = _int("STOP_CONFIRMATION_REMINDER_DAYS", 14, minimum=1)
 # A group with no action recorded on an active case for this long is flagged to its coordinator.
 GROUP_QUIET_DAYS = _int("GROUP_QUIET_DAYS", 182, minimum=1)
 # Invitations one person may send in any hour (a stolen login cannot mail out hundreds).

@@ -31,8 +31,16 @@ from coordinators.models import (
     CaseUpdateAttachment,
     CaseUpdateNotice,
     CountryCoordinator,
+    StopRequest,
 )
-from groups.models import Activity, AnnualReport, CaseRequest, LocalGroup, Membership
+from groups.models import (
+    Activity,
+    AnnualReport,
+    CaseRequest,
+    InterimReport,
+    LocalGroup,
+    Membership,
+)
 from iar_site.models import AuditEntry, Heartbeat
 from notifications.models import OutboundMessage, PrintBatch
 
@@ -131,6 +139,15 @@ def one_of_each(world):
         print_batch=batch,
     )
     SavedView.objects.create(user=world.staff, list_name="cases", name="Open cases", query="?s=o")
+    StopRequest.objects.create(
+        case=world.case_x,
+        reason=Case.ClosingReason.choices[0][0],
+        explanation="Released.",
+        requested_by=world.coordinator_a,
+    )
+    InterimReport.objects.create(
+        allocation=world.allocation_x, news="A reply came.", submitted_by=world.member_x
+    )
     return world
 
 
@@ -614,7 +631,8 @@ def test_deleting_a_membership_is_audited(staff_client, world):
     response = staff_client.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    entry = AuditEntry.objects.get(action="admin.deleted")
+    # Through the group service, which records the removal under its own name.
+    entry = AuditEntry.objects.get(action="membership.removed")
     assert (entry.object_type, entry.object_id, entry.actor) == (
         "groups.membership",
         str(membership.pk),
@@ -772,7 +790,7 @@ def test_adding_a_member_on_the_groups_page_is_audited(staff_client, world):
     assert response.status_code == 302
     membership = Membership.objects.get(user=world.outsider, group=world.group_y)
     assert membership.role == "admin"
-    entry = AuditEntry.objects.get(action="admin.created", object_type="groups.membership")
+    entry = AuditEntry.objects.get(action="membership.created", object_type="groups.membership")
     assert entry.object_id == str(membership.pk)
     assert entry.changes["role"] == "admin"
 

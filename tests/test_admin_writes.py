@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import Allocation, CampaignTarget, Case, CasefileDocument, HolderChange
 from coordinators.models import CaseUpdate, CaseUpdateAttachment
-from groups.models import AnnualReport, CaseRequest
+from groups.models import AnnualReport, CaseRequest, LocalGroup, Membership
 from iar_site.models import AuditEntry
 from notifications.models import OutboundMessage, PrintBatch
 
@@ -420,3 +420,130 @@ def test_print_batches_are_read_only_and_link_to_the_print_page(staff_client, wo
     assert reverse("notifications:print_batch", args=[batch.pk]) in page
     batch.refresh_from_db()
     assert batch.posted_at is None
+
+
+# Cases: how sensitive a case is and opening a draft go through their services.
+
+
+def test_sensitivity_and_opening_a_draft_go_through_the_case_services(staff_client, world):
+    case = world.case_unallocated_a
+    Case.objects.filter(pk=case.pk).update(status="draft")
+    url = admin_url(Case, "change", case.pk)
+    data = form_data(staff_client.get(url))
+    data.update(sensitivity="confidential", status="open", title="Renamed")
+    assert staff_client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert (case.sensitivity, case.status, case.title) == ("confidential", "open", "Renamed")
+    entries = {e.action: e.changes for e in AuditEntry.objects.filter(object_id=str(case.pk))}
+    assert entries["case.sensitivity_changed"] == {"sensitivity": ["restricted", "confidential"]}
+    assert entries["case.opened"] == {"status": ["draft", "open"]}
+    # The plain admin entry names only the other fields the form changed.
+    assert set(entries["admin.changed"]) == {"title"}
+
+
+def test_a_draft_without_a_summary_is_not_opened_and_nothing_is_saved(staff_client, world):
+    case = world.case_unallocated_a
+    Case.objects.filter(pk=case.pk).update(status="draft")
+    url = admin_url(Case, "change", case.pk)
+    data = form_data(staff_client.get(url))
+    data.update(status="open", summary="", title="Renamed")
+    response = staff_client.post(url, data, follow=True)
+    assert "Write a summary before opening the case" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.status, case.title) == ("draft", "Unallocated in A")
+    assert not AuditEntry.objects.filter(object_id=str(case.pk)).exists()
+
+
+# Groups: settings and members go through the group services.
+
+
+def _group_post(client, group, **changes):
+    url = admin_url(LocalGroup, "change", group.pk)
+    page = client.get(url)
+    data = form_data(page)
+    data.update(changes)
+    return page, data, url
+
+
+def test_group_settings_changed_in_the_admin_go_through_the_service(staff_client, world):
+    _page, data, url = _group_post(staff_client, world.group_x, capacity=4, town="Newtown")
+    assert staff_client.post(url, data).status_code == 302
+    world.group_x.refresh_from_db()
+    assert (world.group_x.capacity, world.group_x.town) == (4, "Newtown")
+    settings_entry = AuditEntry.objects.get(action="group.settings_changed")
+    assert settings_entry.changes == {"capacity": ["2", "4"]}
+    assert settings_entry.actor == world.staff
+    assert AuditEntry.objects.get(action="admin.changed").changes == {"town": "Newtown"}
+
+
+def test_a_setting_against_the_groups_rules_is_refused_and_nothing_is_saved(staff_client, world):
+    _page, data, url = _group_post(
+        staff_client, world.group_x, channel="email", contact_email="", town="Newtown"
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["errors"]
+    world.group_x.refresh_from_db()
+    assert world.group_x.contact_email and world.group_x.town != "Newtown"
+    assert not AuditEntry.objects.exists()
+
+
+def test_member_roles_and_notices_on_the_groups_page_go_through_the_services(staff_client, world):
+    page, data, url = _group_post(staff_client, world.group_x)
+    prefix = page.context["inline_admin_formsets"][0].formset.prefix
+    rows = {
+        f.instance.user_id: i
+        for i, f in enumerate(page.context["inline_admin_formsets"][0].formset.forms)
+    }
+    row = rows[world.member_x.pk]
+    data[f"{prefix}-{row}-role"] = "admin"
+    data[f"{prefix}-{row}-notices"] = "weekly"
+    assert staff_client.post(url, data).status_code == 302
+    membership = Membership.objects.get(user=world.member_x, group=world.group_x)
+    assert (membership.role, membership.notices) == ("admin", "weekly")
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"membership.role_changed", "membership.notices"} <= actions
+    assert "admin.changed" not in actions
+
+
+def test_the_last_administrator_cannot_be_removed_in_the_admin(staff_client, world):
+    membership = Membership.objects.get(user=world.member_y)
+    Membership.objects.filter(pk=membership.pk).update(role="admin")
+    response = staff_client.post(
+        admin_url(Membership, "delete", membership.pk), {"post": "yes"}, follow=True
+    )
+    assert "The group needs at least one administrator" in response.content.decode()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    # A change of role from the membership's own page is checked the same way.
+    url = admin_url(Membership, "change", membership.pk)
+    data = form_data(staff_client.get(url))
+    data["role"] = "member"
+    response = staff_client.post(url, data, follow=True)
+    assert "The group needs at least one administrator" in response.content.decode()
+    assert Membership.objects.get(pk=membership.pk).role == "admin"
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_casefile_holder_is_not_removed_by_the_bulk_delete(staff_client, world):
+    holder = Membership.objects.get(user=world.holder_x)
+    member = Membership.objects.get(user=world.member_x)
+    response = staff_client.post(
+        admin_url(Membership, "changelist"),
+        {"action": "delete_selected", "_selected_action": [holder.pk, member.pk], "post": "yes"},
+        follow=True,
+    )
+    assert "holds a casefile" in response.content.decode()
+    assert Membership.objects.filter(pk=holder.pk).exists()
+    assert not Membership.objects.filter(pk=member.pk).exists()
+    assert AuditEntry.objects.get(action="membership.removed").object_id == str(member.pk)
+
+
+def test_memberships_are_not_added_or_moved_on_their_own_page(staff_client, world):
+    membership = Membership.objects.get(user=world.member_x)
+    assert staff_client.get(admin_url(Membership, "add")).status_code == 403
+    url = admin_url(Membership, "change", membership.pk)
+    data = form_data(staff_client.get(url))
+    data.update(group=world.group_y.pk, user=world.outsider.pk)
+    assert staff_client.post(url, data).status_code == 302
+    membership.refresh_from_db()
+    assert (membership.group, membership.user) == (world.group_x, world.member_x)

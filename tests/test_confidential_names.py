@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from django.core import mail
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -422,9 +423,20 @@ def test_no_message_context_or_audit_text_carries_the_name(world, secret):
         assert_unnamed(email.body, f"text of {email.subject}")
         for content, _mimetype in email.alternatives:
             assert_unnamed(content, f"HTML of {email.subject}")
-    html = printqueue.batch_html(batch)
-    assert secret.case.reference in html
-    assert_unnamed(html, "the print batch")
+    # On paper the name goes only to group W's casefile holder, by name, in an envelope of
+    # their own marked "Private and confidential"; every other envelope and label is unnamed.
+    holder_w = Allocation.objects.get(case=secret.case, group__name="Group W").holder
+    envelopes = printqueue.letters(batch)
+    assert [e.name for e in envelopes if e.private] == [holder_w.full_name]
+    for envelope in envelopes:
+        html = render_to_string(
+            "notifications/print_envelope.html", {"batch": batch, "envelope": envelope}
+        )
+        assert secret.case.reference in html
+        if envelope.private:
+            assert "Private and confidential" in html and NAME in html
+        else:
+            assert_unnamed(html, "an envelope of the print batch")
     for message in OutboundMessage.objects.all():
         assert_unnamed(json.dumps(message.context, ensure_ascii=False), message.template)
     entries = list(AuditEntry.objects.all())

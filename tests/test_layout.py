@@ -15,6 +15,9 @@ APPS = [
     "coordinators",
     "notifications",
     "reporting",
+    "actions",
+    "conversations",
+    "privacy",
     "demo",
     "iar_site",
 ]
@@ -52,4 +55,7 @@ def test_no_template_or_module_is_left_in_the_old_places():
         "demo_data.py",
     ):
         assert not (ROOT / "iar_site" / old).exists(), old
-    assert not (ROOT / "iar_site" / "management").exists()
+    # The site package keeps only operations commands (backup, restore check); seed and
+    # benchmark commands belong to demo/.
+    for command in ("seed_demo.py", "bench.py", "bench_sweep.py", "seed_scale.py"):
+        assert not (ROOT / "iar_site" / "management" / "commands" / command).exists(), command

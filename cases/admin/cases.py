@@ -18,6 +18,8 @@ from iar_site.admin import (
     StaffModelAdmin,
     StaffStackedInline,
     StaffTabularInline,
+    audit_before,
+    audit_changes,
     site_link,
 )
 
@@ -219,6 +221,41 @@ class CaseAdmin(StaffModelAdmin):
                 (site_link("Add a target", "casefile:target_add", reference),),
             ],
         )
+
+    def save_model(self, request, obj, form, change):
+        # Opening a draft and changing how sensitive a case is are staff decisions with their own
+        # services (their checks, their audit entries): the rest of the form is saved first, as
+        # any admin change, then those two go through the services.
+        stored = (
+            Case.objects.filter(pk=obj.pk).values("status", "sensitivity").first()
+            if change
+            else None
+        )
+        opening = obj.status == Case.Status.OPEN and (
+            stored is None or stored["status"] == Case.Status.DRAFT
+        )
+        sensitivity = obj.sensitivity
+        old = Case.objects.filter(pk=obj.pk).first() if change else None
+        handled = set()
+        if opening:
+            obj.status = Case.Status.DRAFT
+            handled.add("status")
+        if stored is not None:
+            obj.sensitivity = stored["sensitivity"]
+            handled.add("sensitivity")
+        obj.save()
+        changes = {k: v for k, v in audit_changes(form).items() if k not in handled}
+        if changes or not change:
+            action = "admin.changed" if change else "admin.created"
+            before = {k: v for k, v in audit_before(form, old).items() if k in changes}
+            audit.record(action, obj, actor=request.user, changes=changes, before=before)
+        if stored is not None and sensitivity != stored["sensitivity"]:
+            obj.sensitivity = services.set_sensitivity(
+                obj, sensitivity, actor=request.user
+            ).sensitivity
+        if opening:
+            opened = services.open_case(obj, actor=request.user)
+            obj.status, obj.opened_on = opened.status, opened.opened_on
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Opening a confidential case is logged, as on the site itself.

@@ -31,6 +31,9 @@ class CasefileDocumentForm(forms.ModelForm):
     class Meta:
         model = CasefileDocument
         fields = ("case", "title", "file", "notes")
+        error_messages = {
+            "file": {"empty": "The file is empty. Choose the file again, or check it opens."}
+        }
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -22,11 +22,18 @@ from .holders import (
     pending_holder_change,
     reject_holder_change,
 )
+from .manage import CASE_FIELDS, archive_case, open_case, save_case
+from .public_action import set_public_action
 from .saved_views import delete_view, save_view
+from .sensitivity import set_sensitivity
 from .stopping import confirm_stop, pause_case, resume_case, stop_case
 from .targets import TARGET_FIELDS, add_target, change_target, retire_target
 
 __all__ = [
+    "CASE_FIELDS",
+    "archive_case",
+    "open_case",
+    "save_case",
     "TARGET_FIELDS",
     "CaseError",
     "accept_offer",
@@ -47,6 +54,8 @@ __all__ = [
     "resume_case",
     "retire_target",
     "save_view",
+    "set_public_action",
+    "set_sensitivity",
     "stop_case",
     "upload_casefile",
 ]

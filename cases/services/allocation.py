@@ -24,6 +24,7 @@ from .common import (
     lock_allocation,
     lock_case,
     notify_iar,
+    tell_group_and_coordinator,
 )
 from .holders import needs_approval, request_holder_change, tell_group_of_holder_change
 
@@ -302,21 +303,10 @@ def confirm_relinquish(allocation: Allocation, *, actor: User) -> Allocation:
             changes={"status": ["active", "ended"], "end_reason": "relinquished"},
         )
         case = allocation.case
-        context = {**case_context(case), "group_name": allocation.group.name}
-        notify_group(
-            allocation.group,
+        tell_group_and_coordinator(
+            allocation,
             key=f"relinquish:{allocation.pk}:confirmed",
             template="relinquish-confirmed",
-            context=context,
-            case=case,
-            holder=allocation.holder,
+            context={**case_context(case), "group_name": allocation.group.name},
         )
-        if case.coordinator is not None:
-            notify_user(
-                case.coordinator.user,
-                key=f"relinquish:{allocation.pk}:confirmed",
-                template="relinquish-confirmed",
-                context={**context, "case_url": coordinator_case_url(case)},
-                case=case,
-            )
     return allocation

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.access import manages
 from notifications import outbox
+from notifications.services import notify_group, notify_user
 
 from ..models import Allocation, Case
 
@@ -87,3 +88,27 @@ def case_context(case: Case) -> dict[str, Any]:
 def require_manager(case: Case, actor: User) -> None:
     if not manages(actor, case):
         raise CaseError("Only the case's country coordinator or IAR staff can do this.")
+
+
+def tell_group_and_coordinator(
+    allocation: Allocation, *, key: str, template: str, context: dict[str, Any]
+) -> None:
+    """The same notice to the group (by its channel, to its holder) and to the case's
+    coordinator, whose copy links to their workspace."""
+    case = allocation.case
+    notify_group(
+        allocation.group,
+        key=key,
+        template=template,
+        context=context,
+        case=case,
+        holder=allocation.holder,
+    )
+    if case.coordinator is not None:
+        notify_user(
+            case.coordinator.user,
+            key=key,
+            template=template,
+            context={**context, "case_url": coordinator_case_url(case)},
+            case=case,
+        )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access import is_member
+from accounts.access import is_member, is_staff
 from iar_site import audit
 from notifications import outbox
 from notifications.services import notify_group
@@ -80,10 +80,11 @@ def stop_case(case: Case, *, reason: str, notes: str = "", actor: User) -> Case:
 
 
 def confirm_stop(allocation: Allocation, *, actor: User) -> Allocation:
-    """The group tells IAR it has stopped all work on a closed case."""
+    """The group tells IAR it has stopped all work on a closed case (or IAR staff record the
+    reply slip a post group sent back)."""
     with transaction.atomic():
         allocation = lock_allocation(allocation)
-        if not is_member(actor, allocation.group):
+        if not (is_member(actor, allocation.group) or is_staff(actor)):
             raise CaseError("Only members of the group can confirm this.")
         if allocation.end_reason != Allocation.EndReason.CASE_CLOSED:
             raise CaseError("This case has not been stopped.")

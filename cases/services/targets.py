@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from iar_site import audit
 
-from ..models import CampaignTarget, Case
+from ..models import CampaignTarget, Case, address_without_name
 from ..signals import targets_changed
 from .common import CaseError, lock_case, require_manager
 
@@ -42,6 +42,19 @@ def _announce(case: Case, *, summary: str, on: date, actor: User) -> None:
     targets_changed.send(sender=CampaignTarget, case=case, summary=summary, on=on, actor=actor)
 
 
+def _target_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = {field: (data.get(field) or "").strip() for field in TARGET_FIELDS}
+    # The name and the authority have fields of their own: typed again at the top of the
+    # address, they would print twice on every letter and label.
+    values["postal_address"] = address_without_name(
+        values["postal_address"], title=values["title"], authority=values["authority"]
+    )
+    values["salutation"] = values["salutation"].rstrip(",").strip()
+    if not values["postal_address"]:
+        raise CaseError("Enter the address lines below the name and the authority.")
+    return values
+
+
 def _target_changes(target: CampaignTarget) -> dict[str, Any]:
     return {"authority": target.authority, "valid_from": target.valid_from.isoformat()}
 
@@ -59,7 +72,7 @@ def add_target(
             case=case,
             valid_from=valid_from,
             created_by=actor,
-            **{field: data.get(field, "") for field in TARGET_FIELDS},
+            **_target_values(data),
         )
         audit.record("target.added", target, actor=actor, changes=_target_changes(target))
         _announce(case, summary=f"New target: **{target.authority}**.", on=valid_from, actor=actor)
@@ -80,7 +93,7 @@ def change_target(
         if case.status == Case.Status.CLOSED:
             raise CaseError("Amnesty has stopped work on this case: targets cannot change.")
         _check_effective(valid_from, not_before=old.valid_from)
-        new_values = {field: data.get(field, "") for field in TARGET_FIELDS}
+        new_values = _target_values(data)
         if all(getattr(old, field) == value for field, value in new_values.items()):
             raise CaseError("Nothing has changed: edit at least one detail.")
         old.valid_to = valid_from

@@ -14,9 +14,13 @@ from typing import TYPE_CHECKING
 
 from django import template
 
+from cases.services.loose_ends import offer_expires_on as _expires_on
+
 if TYPE_CHECKING:
+    from datetime import date
+
     from accounts.models import User
-    from cases.models import Case
+    from cases.models import Allocation, Case
 
 register = template.Library()
 
@@ -33,3 +37,12 @@ def case_title(case: Case | None, user: User | None) -> str:
     if case is None:
         return ""
     return case.title_for(user or None)
+
+
+@register.filter
+def offer_expires_on(allocation: Allocation) -> date | None:
+    """The day an unanswered offer ends (OFFER_EXPIRY_DAYS after it was made), for pages that
+    ask a group to answer in time; None for anything but an open offer."""
+    if allocation.status != allocation.Status.OFFERED:
+        return None
+    return _expires_on(allocation)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from accounts.access import manages, may_read_case
+from accounts.access import manages
 from cases.models import Allocation, Case
 from groups.models import AnnualReport, Membership
 
@@ -43,8 +43,9 @@ def case_updates_panel(context: template.Context, case: Case) -> dict[str, Any] 
         ]
     )
     document = case.current_document()
-    # The same rule as the download itself (holder, coordinator and IAR staff only).
-    may_download = may_read_case(user, case)
+    # The same rule as the download itself (holder, coordinator and IAR staff only), answered
+    # once for the page: the case's name on it asks the same question (`may_read_case`).
+    may_download = case.may_be_named_to(user)
     acknowledged = (
         AnnualReport.objects.visible_to(user)
         .filter(

@@ -3,15 +3,13 @@ confirm a stop, ask for cases. Other groups' cases stay not found."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
 from cases.models import Allocation, HolderChange
-from groups.models import CaseRequest, Membership
+from groups.models import Membership
 from notifications.models import OutboundMessage
 
 from ..conftest import PERSONAS
@@ -132,47 +130,6 @@ def test_member_cannot_see_unallocated_restricted_case_or_other_groups_allocatio
     assert client.get(reverse("cases:detail", args=[world.case_y.reference])).status_code == 404
     html = client.get(reverse("groups:case", args=[world.case_x.reference])).content.decode()
     assert "Group Y" not in html
-
-
-def test_member_asks_for_cases(world, client_for):
-    client = client_for("member_y")
-    url = reverse("case_requests:request_cases")
-    meeting = (timezone.localdate() + timedelta(days=40)).isoformat()
-    region = world.country_a.region
-    response = client.post(
-        url, {"group": world.group_y.pk, "number": "11", "meeting_date": meeting, "notes": "kept"}
-    )
-    html = response.content.decode()
-    assert "Ask for 10 cases or fewer." in html and "kept" in html
-    response = client.post(url, {"group": world.group_x.pk, "number": "1", "meeting_date": meeting})
-    assert "Choose your group." in response.content.decode()
-    response = client.post(
-        url,
-        {"group": world.group_y.pk, "number": "2", "meeting_date": meeting, "regions": [region.pk]},
-        follow=True,
-    )
-    assert "IAR has your request for 2 case(s)" in response.content.decode()
-    request = CaseRequest.objects.get()
-    assert (request.group, request.number, list(request.preferred_regions.all())) == (
-        world.group_y,
-        2,
-        [region],
-    )
-    assert OutboundMessage.objects.filter(template="case-request-received").exists()
-
-
-def test_bad_dates_on_case_request_are_explained(world, client_for):
-    client = client_for("member_y")
-    url = reverse("case_requests:request_cases")
-    for value, message in [
-        ("31/02/2026", "Enter a real date"),
-        ((timezone.localdate() - timedelta(days=1)).isoformat(), "cannot be in the past"),
-    ]:
-        response = client.post(
-            url, {"group": world.group_y.pk, "number": "1", "meeting_date": value}
-        )
-        assert message in response.content.decode()
-    assert not CaseRequest.objects.exists()
 
 
 def test_ended_allocation_pages_are_not_found(world, client_for):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from cases import services
 from cases.models import Allocation, Case, HolderChange
 from cases.services import allocation as allocation_services
-from groups import services as group_services
 from groups.models import Membership
 from iar_site.models import AuditEntry
 from notifications import outbox
@@ -242,37 +241,6 @@ def test_pause_holds_notices_until_resume(world):
     services.resume_case(world.case_x, actor=world.staff)
     assert message.pk in outbox.due_ids()
     assert outbox.deliver(message.pk) == "sent"
-
-
-def test_case_request_and_fulfilment_tell_the_group(world):
-    meeting = timezone.localdate() + timezone.timedelta(days=30)
-    request = group_services.request_cases(
-        world.group_y,
-        number=1,
-        meeting_date=meeting,
-        notes="Women's rights please",
-        actor=world.member_y,
-    )
-    assert messages_for("case-request-received")
-    group_services.fulfil_case_request(
-        request, cases=[world.case_unallocated_a], response="Enjoy", actor=world.staff
-    )
-    request.refresh_from_db()
-    assert request.status == "fulfilled" and world.case_unallocated_a.reference in request.response
-    assert Allocation.objects.filter(case=world.case_unallocated_a, group=world.group_y).exists()
-    [told] = messages_for("case-request-fulfilled")
-    subject, text, html = outbox.render(told)
-    assert world.case_unallocated_a.reference in text and "Enjoy" in html
-
-
-def test_case_request_from_a_non_member_is_refused(world):
-    with pytest.raises(group_services.GroupError):
-        group_services.request_cases(
-            world.group_x,
-            number=1,
-            meeting_date=timezone.localdate(),
-            actor=world.member_y,
-        )
 
 
 def test_paused_case_cannot_be_stopped_twice_or_resumed_when_closed(world):

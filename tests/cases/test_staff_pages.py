@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from cases.models import Allocation, Case, SavedView
 from groups.models import CaseRequest
-from notifications.models import OutboundMessage
 
 from .. import factories as f
 from ..conftest import PERSONAS
@@ -61,33 +60,6 @@ def test_only_staff_can_allocate_stop_or_pause(world, client_for, persona):
     assert Case.objects.get(pk=world.case_unallocated_a.pk).status == "open"
 
 
-def test_staff_allocates_from_the_ranking_in_the_browser_flow(world, client_for):
-    client = client_for("staff")
-    ref = world.case_unallocated_a.reference
-    page = client.get(reverse("staff:match_groups", args=[ref])).content.decode()
-    assert "Group Y" in page and "Allocate" in page
-    response = client.post(
-        reverse("staff:allocate", args=[ref, world.group_y.pk]),
-        {"how": "direct", "holder": world.member_y.pk},
-        follow=True,
-    )
-    assert "Allocated IAR-2026-103 to Group Y" in response.content.decode()
-    allocation = Allocation.objects.get(case=world.case_unallocated_a, group=world.group_y)
-    assert (allocation.status, allocation.holder) == ("active", world.member_y)
-    assert OutboundMessage.objects.filter(template="allocation-made").exists()
-
-
-def test_allocate_form_rejects_a_holder_from_another_group(world, client_for):
-    response = client_for("staff").post(
-        reverse("staff:allocate", args=[world.case_unallocated_a.reference, world.group_y.pk]),
-        {"how": "offer", "holder": world.holder_x.pk},
-    )
-    html = response.content.decode()
-    assert response.status_code == 200 and "There is a problem" in html
-    assert "Choose a member of the group." in html
-    assert not Allocation.objects.filter(case=world.case_unallocated_a).exists()
-
-
 @pytest.mark.parametrize("bad", ["abc", "999999999999", "", "-1"])
 def test_bad_input_never_500s(world, client_for, bad):
     client = client_for("staff")
@@ -102,15 +74,6 @@ def test_bad_input_never_500s(world, client_for, bad):
         reverse("staff:case_list"), {"region": bad, "theme": bad, "allocation": bad, "page": bad}
     ).status_code in (200, 404)
     assert client.post(reverse("staff:stop_case", args=[ref]), {"reason": bad}).status_code == 200
-
-
-def test_full_case_shows_a_clear_message(world, client_for):
-    case = f.CaseFactory(max_groups=1)
-    f.AllocationFactory(case=case, group=world.group_x)
-    response = client_for("staff").post(
-        reverse("staff:allocate", args=[case.reference, world.group_y.pk]), {"how": "offer"}
-    )
-    assert "1 of 1 groups: no place is free" in response.content.decode()
 
 
 def test_case_list_filters_search_sort_and_export(world, client_for):
@@ -154,21 +117,6 @@ def test_export_is_the_page_on_screen(world, client_for):
     assert len(second.strip().splitlines()) == 1 + Case.objects.count() - 25
 
 
-def test_group_list_filters(world, client_for):
-    world.group_y.preferred_kind = "community"
-    world.group_y.save()
-    html = (
-        client_for("staff").get(reverse("staff:group_list"), {"kind": "community"}).content.decode()
-    )
-    assert "Group Y" in html and "Group X" not in html
-    html = (
-        client_for("staff")
-        .get(reverse("staff:group_list"), {"allocation": "allocated"})
-        .content.decode()
-    )
-    assert "Group X" in html and "Group Y" not in html
-
-
 def test_saved_views_are_per_user(world, client_for):
     client = client_for("staff")
     response = client.post(
@@ -199,6 +147,9 @@ def test_lists_have_a_query_budget(world, client_for, size, django_assert_max_nu
         case.themes.add(f.ThemeFactory())
         f.GroupFactory()
     client = client_for("staff")
+    # The first request after logging in stamps the session's last-seen time (at most once a
+    # minute); the budget is for the requests after it.
+    client.get(reverse("staff:case_list"))
     with django_assert_max_num_queries(14):
         assert client.get(reverse("staff:case_list")).status_code == 200
     with django_assert_max_num_queries(14):
@@ -240,33 +191,3 @@ def test_relinquish_requests_page_confirms(world, client_for):
     page = client.get(reverse("staff:match_groups", args=[world.case_x.reference])).content.decode()
     assert "Group Y" in page.split("could take it")[1]
     assert "Group X" not in page.split("could take it")[1]
-
-
-def test_case_requests_short_notice_flag_and_fulfil(world, client_for):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    soon = CaseRequest.objects.create(
-        group=world.group_y, number=1, meeting_date=timezone.localdate() + timedelta(days=10)
-    )
-    later = CaseRequest.objects.create(
-        group=world.group_x, number=1, meeting_date=timezone.localdate() + timedelta(days=60)
-    )
-    client = client_for("staff")
-    html = client.get(reverse("case_requests:case_requests")).content.decode()
-    assert html.index("Group Y") < html.index("Group X")
-    assert html.count("Short notice") == 1
-    response = client.post(
-        reverse("case_requests:case_request", args=[soon.pk]),
-        {"cases": [world.case_unallocated_a.pk], "how": "offer", "response": ""},
-        follow=True,
-    )
-    assert response.status_code == 200
-    soon.refresh_from_db()
-    assert soon.status == "fulfilled"
-    assert OutboundMessage.objects.filter(template="case-request-fulfilled").exists()
-    response = client.post(
-        reverse("case_requests:case_request", args=[later.pk]), {"how": "offer", "response": ""}
-    )
-    assert "Choose at least one case, or write a message." in response.content.decode()

@@ -12,7 +12,7 @@ import time
 import pytest
 from django.db import connection
 
-from accounts import services
+from accounts import invitations
 from accounts.models import Invitation
 from notifications import tasks
 from notifications.models import OutboundMessage
@@ -34,7 +34,7 @@ def setup(settings, monkeypatch):
     monkeypatch.setattr(tasks.send_message, "delay_on_commit", lambda *args, **kwargs: None)
     # The same widened gap between counting and writing in both runs: the lock, not luck,
     # keeps the count right.
-    monkeypatch.setattr(services, "_race_window_hook", lambda: time.sleep(0.2))
+    monkeypatch.setattr(invitations, "_race_window_hook", lambda: time.sleep(0.2))
     return f.StaffFactory(), f.GroupFactory()
 
 
@@ -46,7 +46,7 @@ def race(staff, group) -> tuple[list, list]:
         try:
             barrier.wait()
             successes.append(
-                services.invite_person(
+                invitations.invite_person(
                     email=f"invited.{n}@example.org",
                     full_name=f"Invited Person {n}",
                     role=Invitation.Role.GROUP_MEMBER,
@@ -54,7 +54,7 @@ def race(staff, group) -> tuple[list, list]:
                     actor=staff,
                 )
             )
-        except services.AccountError as exc:
+        except invitations.AccountError as exc:
             errors.append(str(exc))
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             unexpected.append(repr(exc))
@@ -72,7 +72,7 @@ def race(staff, group) -> tuple[list, list]:
 
 def test_without_the_lock_more_invitations_than_allowed_go_out(setup, monkeypatch):
     staff, group = setup
-    monkeypatch.setattr(services, "_lock_inviter", lambda actor: None)
+    monkeypatch.setattr(invitations, "_lock_inviter", lambda actor: None)
 
     successes, _errors = race(staff, group)
 

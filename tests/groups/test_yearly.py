@@ -150,13 +150,16 @@ def test_a_post_group_gets_a_print_queue_item(world):
 def test_reminder_emails_have_a_link_and_no_case_narrative(world, settings):
     start_due_on(world, TODAY - timedelta(days=60))
     sweep_report_reminders(TODAY)
-    # Each reader's own case page: the group's, the coordinator's workspace, IAR's.
+    # Each reader's own page: the group's report form itself, the coordinator's workspace, IAR's.
     pages = {world.coordinator_a.pk: "coordinators:case", world.staff.pk: "staff:case"}
+    allocation = world.allocation_x
+    form = reverse("groups:report", args=[allocation.pk, allocation.started_on.isoformat()])
     for message in OutboundMessage.objects.all():
         subject, text, html = outbox.render(message)
-        page = reverse(
-            pages.get(message.recipient_user_id, "groups:case"), args=[world.case_x.reference]
-        )
+        if message.template == "report-reminder":
+            page = form
+        else:
+            page = reverse(pages[message.recipient_user_id], args=[world.case_x.reference])
         assert world.case_x.reference in subject
         assert f"{settings.SITE_URL}{page}" in text
         assert f'href="{settings.SITE_URL}{page}"' in html

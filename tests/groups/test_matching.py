@@ -9,8 +9,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases import matching, services
+from cases import services
 from cases.models import Allocation
+from groups import matching
 from groups.models import CaseRequest, LocalGroup
 
 from .. import factories as f

@@ -16,24 +16,22 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from groups.models import CaseRequest, LocalGroup
+from cases.counts import open_count
+from cases.models import Allocation, Case, CasePerson
+from cases.querysets import OPEN
 
-from .models import Allocation, Case, CasePerson
-from .querysets import OPEN
+from .models import CaseRequest, LocalGroup
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -88,21 +86,6 @@ class Match:
 
     def explained(self) -> list[tuple[str, int]]:
         return [(LABELS[name], points) for name, points in self.parts.items() if points]
-
-
-def open_count(field: str) -> Coalesce:
-    """How many open allocations the outer row (a case or a group) has, as a subquery."""
-    return Coalesce(
-        Subquery(
-            Allocation.objects.filter(status__in=OPEN, **{field: OuterRef("pk")})
-            .order_by()
-            .values(field)
-            .annotate(n=Count("pk"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
 
 
 def _fairness(

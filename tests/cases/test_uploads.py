@@ -11,7 +11,7 @@ from cases.uploads import DEFAULT_MAX_BYTES
 from coordinators.models import CaseUpdate, CaseUpdateAttachment
 from coordinators.services import publish_update
 
-from .helpers import (
+from ..coordinators.helpers import (
     JPEG_BYTES,
     PDF_BYTES,
     PNG_BYTES,
