@@ -176,9 +176,10 @@ def test_every_url_pattern_has_a_row():
 def test_every_persona_gets_what_the_matrix_says(settings):
     settings.MFA_REQUIRED_FOR_STAFF = False
     # Login rate limits live in the cache, which the per-request rollback does not undo: after
-    # enough POSTs they would answer 429 whoever asks. Access, not rate limiting, is tested here
-    # (tests/test_accounts.py tests the limits).
+    # enough POSTs (a passkey login allows 10 a minute) they would answer 429 whoever asks.
+    # Access, not rate limiting, is tested here (tests/test_accounts.py tests the limits).
     settings.ACCOUNT_RATE_LIMITS = False
+    settings.MFA_RATE_LIMITS = False
     world = build_access_world()
     # ACCESS_MATRIX_ONLY=regex runs only the patterns whose key matches, while adding rows.
     only = re.compile(os.environ.get("ACCESS_MATRIX_ONLY", ""))
