@@ -280,11 +280,6 @@ GROUPS: dict[str, tuple[str, str, list[str]]] = {
         GROUP_X_ADMIN,
         ["groups:invite_member"],
     ),
-    "an offer or stop that is not waiting for this persona": (
-        SIGNED_IN_404,
-        SIGNED_IN_404,
-        ["cases:respond_offer", "cases:confirm_stop"],
-    ),
 }
 
 EXCEPTIONS: dict[str, tuple[str, str]] = {
@@ -302,8 +297,16 @@ EXCEPTIONS: dict[str, tuple[str, str]] = {
     "usersessions_list": (SIGNED_IN, NOT_IN_STEP),
     # The idle warning's "Stay logged in" (POST only).
     "session_keep_alive": (SIGNED_IN_405, SIGNED_IN),
-    # The invitation token is made up: nobody finds it, signed in or not.
-    "accounts:accept_invitation": (EVERYONE_404, EVERYONE_404),
+    # The token of a pending invitation to a new address is the key: whoever holds the link
+    # sees the form to set a password, signed in or not (an empty POST shows it again with its
+    # errors). A token nobody was sent is a 404 (the foreign twin, tests/access_world.py).
+    "accounts:accept_invitation": (EVERYONE_200, EVERYONE_200),
+    # A case offered to group X: every member reads the offer, only its administrator answers
+    # (an empty answer shows the form again). Staff offer cases on their own pages.
+    "cases:respond_offer": (GROUP_X, GROUP_X_ADMIN),
+    # Group X's members confirm that the group stopped work on a stopped case (POST, then back
+    # to the page); staff record a post group's reply slip on their own page.
+    "cases:confirm_stop": (GROUP_X, "404  404 404 302 302 302 404 404  L    L"),
     # Staff and the coordinator are sent on to their own case page; group X's members to theirs.
     "cases:detail": (
         "302  302 404 302 302 302 404 404  L    L",
@@ -432,6 +435,8 @@ KWARGS: dict[object, str] = {
     "figure": "=unallocated",
     "kind": "=cases",
     "stop_id": "stop_id",
+    ("cases:respond_offer", "reference"): "offered_reference",
+    ("cases:confirm_stop", "reference"): "stopped_reference",
 }
 
 

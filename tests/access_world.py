@@ -9,6 +9,7 @@ every persona of X or A must get a 404 for the `foreign` ones.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,16 +18,23 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
+from accounts.invitations import invite_person
+from accounts.models import Invitation
 from actions.models import ActionBundle, CalendarFeed, OneOffAction, UrgentAction
+from cases import services as case_services
 from cases.models import Case, CasefileDocument, HolderChange, SavedView
 from conversations.models import Message, MessageAttachment
 from coordinators.models import CaseUpdate, CaseUpdateAttachment, StopRequest
-from groups.models import AnnualReport, CaseRequest, Membership
+from groups.models import AnnualReport, CaseRequest, LocalGroup, Membership
 from iar_site.models import Heartbeat
-from notifications.models import PrintBatch
+from notifications import outbox
+from notifications.models import OutboundMessage, PrintBatch
 from reporting.models import ImportJob
 
 from . import factories as f
+
+# The link an invitation email carries (tests/test_accounts.py reads it the same way).
+ACCEPT_PATH = re.compile(r"/invitations/accept/(?P<token>[^/\s\"'<>]+)/")
 
 PERSONAS = (
     "staff",
@@ -134,6 +142,7 @@ def _side(name: str, country, coordinator, holder, member, staff) -> dict[str, A
         "target_id": target.pk,
         "message_attachment_id": message_attachment.pk,
         "stop_id": stop.pk,
+        **_offered_and_stopped(name, country, coordinator, group, holder, staff),
         # Keywords whose meaning depends on the URL: the matrix's KWARGS say which to use.
         "case_request_pk": request.pk,
         "group_pk": group.pk,
@@ -157,6 +166,45 @@ def _side(name: str, country, coordinator, holder, member, staff) -> dict[str, A
             stop,
         ],
     }
+
+
+def _offered_and_stopped(name, country, coordinator, group, holder, staff) -> dict[str, Any]:
+    """A case offered to the group and not yet answered, and a stopped case whose stop the group
+    has not yet confirmed: made by the services staff use, so they are in the states the group's
+    pages look for. Case X stays active, for the pages about an active allocation."""
+    number = {"X": 0, "Y": 1}[name]
+    offered = f.CaseFactory(
+        reference=f"IAR-2026-{511 + number}",
+        title=f"Offered case of {name}",
+        country=country,
+        coordinator=coordinator,
+    )
+    case_services.allocate_case(offered, group, actor=staff)
+    stopped = f.CaseFactory(
+        reference=f"IAR-2026-{521 + number}",
+        title=f"Stopped case of {name}",
+        country=country,
+        coordinator=coordinator,
+    )
+    case_services.allocate_case(stopped, group, holder=holder, direct=True, actor=staff)
+    case_services.stop_case(stopped, reason=Case.ClosingReason.RESOLVED, actor=staff)
+    return {"offered_reference": offered.reference, "stopped_reference": stopped.reference}
+
+
+def _invitation_token(group, admin) -> str:
+    """The token of a pending invitation to the group, sent by its administrator. Only its hash is
+    stored: the token exists in the email, so it is read from the email as it is made."""
+    invitation = invite_person(
+        email="newcomer.x@example.org",
+        full_name="Nia Newcomer",
+        role=Invitation.Role.GROUP_MEMBER,
+        group=group,
+        actor=admin,
+    )
+    message = OutboundMessage.objects.get(idempotency_key=f"invitation:{invitation.pk}")
+    match = ACCEPT_PATH.search(outbox.render(message)[1])
+    assert match is not None, "the invitation email has no link to accept it"
+    return match["token"]
 
 
 def _programme_objects(country, staff, holder) -> dict[str, Any]:
@@ -244,10 +292,13 @@ def build_access_world() -> AccessWorld:
     for name in ("worker", "scheduler"):
         Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
     own.update(_programme_objects(country_a, staff, holder_x))
-    own["token"] = "not-a-real-invitation-token"
+    own["token"] = _invitation_token(LocalGroup.objects.get(pk=own["group_id"]), admin_x)
     own["staff_pk"] = staff.pk
     own["content_type_id"] = ContentType.objects.get_for_model(Case).pk
-    foreign["token"] = own["token"]
+    # An invitation is not any group's to hide: its token is the key, and whoever holds it may
+    # open the page. What must not be found is a token nobody was sent, so that is the twin
+    # the personas of X and A are asked for.
+    foreign["token"] = "not-a-real-invitation-token"
 
     world = AccessWorld(
         users={
