@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.access import is_staff
 from accounts.models import Invitation, User
 from cases.models import Allocation
-from groups.models import Membership
+from groups.models import LocalGroup, Membership
 from iar_site import audit
 from iar_site.models import AuditEntry
 from notifications.models import OutboundMessage
@@ -69,6 +69,18 @@ def erasure_blockers(user: User) -> list[str]:
     if Allocation.objects.filter(holder=user, status__in=Allocation.OPEN_STATUSES).exists():
         reasons.append(
             "They hold a casefile. Name a new casefile holder for their group's case first."
+        )
+    # A group's contact address is the group's, not the person's, so erasure does not change it;
+    # when it is this person's own address, staff give the group another one first.
+    contact_of = list(
+        LocalGroup.objects.filter(contact_email__iexact=user.email)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if contact_of:
+        reasons.append(
+            f"Their email address is the contact address of {', '.join(contact_of)}. "
+            "Give the group another contact address first."
         )
     return reasons
 

@@ -202,6 +202,23 @@ def test_erasing_a_casefile_holder_is_refused_with_what_to_do_first(world, clien
     assert world.holder_x.is_active
 
 
+def test_erasing_someone_whose_email_is_a_groups_contact_address_is_refused(
+    world, client_for, former_member
+):
+    world.group_y.contact_email = "Member.X@example.org"
+    world.group_y.save(update_fields=["contact_email"])
+
+    html = client_for("staff").get(reverse("privacy:erase", args=[former_member.pk]))
+
+    assert f"contact address of {world.group_y.name}" in html.content.decode()
+    with pytest.raises(services.PrivacyError, match="another contact address"):
+        services.erase_person(
+            former_member, confirm_email="member.x@example.org", actor=world.staff
+        )
+    former_member.refresh_from_db()
+    assert former_member.is_active and former_member.email == "member.x@example.org"
+
+
 def test_only_staff_erase_and_erasing_twice_changes_nothing(world, former_member):
     with pytest.raises(services.PrivacyError, match="Only IAR staff"):
         services.erase_person(
