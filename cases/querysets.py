@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-from accounts.access import is_staff
+from accounts.access import is_coordinator, is_staff
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -33,6 +33,33 @@ def in_members_group(user: User, group_path: str = "group") -> Q:
     return Q(**{f"{prefix}memberships__user": user, f"{prefix}is_active": True})
 
 
+def in_coordinated_countries(user: User, case_path: str = "") -> Q:
+    """Rows whose case (reached through `case_path`; "" for cases themselves) is in a country
+    `user` coordinates. For someone with no coordinator profile, most people, it is a condition
+    that matches nothing and joins nothing, so their scoped queries carry no OR over LEFT JOINs
+    to every country's coordinators: that OR doubled the tables the planner weighed, and
+    planning cost more than running on a member's every page."""
+    if not is_coordinator(user):
+        return Q(pk__in=[])
+    prefix = f"{case_path}__" if case_path else ""
+    return Q(**{f"{prefix}country__coordinators__user": user})
+
+
+def in_managed_cases(user: User, case_path: str = "") -> Q:
+    """Rows whose case (reached through `case_path`; "" for cases themselves) `user` manages:
+    every case for IAR staff, the cases of their countries for a coordinator, none for anyone
+    else. A condition on the case's country, joined, not a list of case ids: a coordinator's
+    page then reads their own rows instead of matching every row against their cases."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if is_staff(user):
+        return Q()
+    # The cases of a coordinator's countries are all visible to them (`visible_to`'s second
+    # rule), so that wider rule, an OR over every group's memberships, is not asked again. The
+    # join gives each row once: a user has one coordinator profile, covering a country once.
+    return in_coordinated_countries(user, case_path)
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: User) -> CaseQuerySet:
         if not user.is_authenticated or not user.is_active:
@@ -44,7 +71,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
             & in_members_group(user, "allocations__group")
             & ~Q(status=self.model.Status.DRAFT)
         )
-        rule |= Q(country__coordinators__user=user)
+        rule |= in_coordinated_countries(user)
         # The filter spans to-many relations: deduplicate through a subquery rather than
         # DISTINCT, so callers may still order and annotate freely.
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
@@ -56,13 +83,9 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """The cases `user` manages: a coordinator those of the countries they cover, IAR staff
         every case. Group members see cases but manage none, so the pages that change a case
         (its updates, targets and casefile) are a 404 for them."""
-        cases = self.visible_to(user)
-        if is_staff(user):
-            return cases
-        if not user.is_authenticated:
-            return cases.none()
-        coordinated = self.model.objects.filter(country__coordinators__user=user)
-        return cases.filter(pk__in=coordinated.values("pk"))
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(in_managed_cases(user))
 
 
 class AllocationQuerySet(models.QuerySet["Allocation"]):
@@ -72,7 +95,11 @@ class AllocationQuerySet(models.QuerySet["Allocation"]):
         if is_staff(user):
             return self
         rule = in_members_group(user) & Q(status__in=OPEN) & ~Q(case__status=CASE_DRAFT)
-        rule |= Q(case__country__coordinators__user=user)
+        if not is_coordinator(user):
+            # A user is a member of a group once (membership_unique), so the join repeats no
+            # row: filtered in place, without the subquery the planner would weigh on every page.
+            return self.filter(rule)
+        rule |= in_coordinated_countries(user, "case")
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
 
     def stopped_for(self, user: User) -> AllocationQuerySet:

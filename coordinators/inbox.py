@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 
-from cases.models import Allocation, Case
+from accounts.models import User
+from cases.models import Allocation
+from cases.querysets import in_managed_cases
 from groups.models import AnnualReport
-from groups.yearly import ReportState, report_due, with_report_due
+from groups.yearly import overdue_first, report_due, with_report_due
 
 INBOX_PAGE_SIZE = 25
 WAITING_PARAM = "waiting-page"
@@ -41,38 +43,49 @@ def waiting_page(reports: QuerySet[AnnualReport], params: Mapping[str, str]) -> 
     return _page(waiting, params, WAITING_PARAM)
 
 
-def overdue_page(managed: QuerySet[Case], params: Mapping[str, str], today: date) -> Page:
+def listed(reports: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
+    """Reports with what the inbox's lists show of them, and nothing more: the report's free
+    text, the case's narrative (unsealed on every read when confidential) and the group's
+    address would be read for nothing on every row."""
+    return reports.select_related("allocation__case", "allocation__group").only(
+        "period_start",
+        "period_end",
+        "status",
+        "submitted_at",
+        "acknowledged_at",
+        "allocation__case__reference",
+        "allocation__group__name",
+    )
+
+
+def overdue_page(user: User, params: Mapping[str, str], today: date) -> Page:
     """Active allocations whose yearly report is overdue and none is waiting, most overdue
     first. Whether a report is overdue is `groups.yearly.report_due`'s rule (whole years from
-    the start, leap days included), so it is told from three plain values per allocation; only
-    the page's rows are then read with their case, group and holder."""
+    the start, leap days included), told and ordered in the database (`overdue_first`), so the
+    page counts them and reads its own 25 rows with their case, group and holder."""
     waiting = AnnualReport.objects.filter(
         allocation=OuterRef("pk"), status=AnnualReport.Status.SUBMITTED
     )
-    # `reports_in` is annotated by `with_report_due`, which the type checker cannot follow.
-    annotated = cast(
-        "QuerySet[Any]",
-        with_report_due(Allocation.objects.active().filter(case__in=managed)),
+    overdue = (
+        overdue_first(Allocation.objects.active().filter(in_managed_cases(user, "case")), today)
+        .filter(~Exists(waiting))
+        .values("pk")
     )
-    facts = (
-        annotated.filter(~Exists(waiting)).order_by().values_list("pk", "started_on", "reports_in")
+    # The page is told, counted and cut on the allocations and their reports alone; its rows
+    # are then read, in the same query as the cut (an IN over it), with their case, group and
+    # holder, and put back in its order by the rule they were cut by.
+    page = _page(overdue, params, OVERDUE_PARAM)
+    rows = with_report_due(Allocation.objects.filter(pk__in=page.object_list))
+    allocations = list(
+        rows.select_related("case", "group", "holder").only(
+            "started_on", "case__reference", "group__name", "holder__full_name"
+        )
     )
-    due_by_id: dict[int, Any] = {}
-    for pk, started_on, reports_in in facts:
-        due = report_due(started_on, reports_in, today)
-        if due and due.state == ReportState.OVERDUE:
-            due_by_id[pk] = due
-    ordered = sorted(due_by_id, key=lambda pk: (due_by_id[pk].on, pk))
-    page = _page(ordered, params, OVERDUE_PARAM)
-    rows = Allocation.objects.filter(pk__in=list(page.object_list)).select_related(
-        "case", "group", "holder"
-    )
-    by_id = {allocation.pk: allocation for allocation in rows}
-    allocations = []
-    for pk in page.object_list:
-        allocation = by_id[pk]
-        allocation.report_due = due_by_id[pk].on  # type: ignore[attr-defined]
-        allocation.days_overdue = due_by_id[pk].days_overdue  # type: ignore[attr-defined]
-        allocations.append(allocation)
+    for allocation in allocations:
+        # `reports_in` is annotated by `with_report_due`, which the type checker cannot follow.
+        due = report_due(allocation.started_on, allocation.reports_in, today)  # type: ignore[attr-defined]
+        allocation.report_due = due.on if due else None  # type: ignore[attr-defined]
+        allocation.days_overdue = due.days_overdue if due else 0  # type: ignore[attr-defined]
+    allocations.sort(key=lambda allocation: (allocation.report_due, allocation.pk))  # type: ignore[attr-defined]
     page.object_list = allocations
     return page

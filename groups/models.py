@@ -204,6 +204,15 @@ class AnnualReport(models.Model):
 
     class Meta:
         ordering = ["-period_end"]
+        indexes = [
+            # The inbox's "recently acknowledged": the newest few, read from the end of this
+            # index until the coordinator's are found, not sorted out of every report.
+            models.Index(
+                fields=["-acknowledged_at"],
+                condition=Q(status="acknowledged"),
+                name="report_acknowledged_newest",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["allocation", "period_start"], name="report_one_per_period"

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.access import is_staff
-from cases.querysets import OPEN, in_members_group
+from cases.querysets import OPEN, in_coordinated_countries, in_members_group
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -23,7 +23,7 @@ class LocalGroupQuerySet(models.QuerySet["LocalGroup"]):
             return self.none()
         if is_staff(user):
             return self
-        rule = in_members_group(user, "") | Q(allocations__case__country__coordinators__user=user)
+        rule = in_members_group(user, "") | in_coordinated_countries(user, "allocations__case")
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
 
 
@@ -33,9 +33,9 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
             return self.none()
         if is_staff(user):
             return self
-        rule = (in_members_group(user, "allocation__group") & Q(allocation__status__in=OPEN)) | Q(
-            allocation__case__country__coordinators__user=user
-        )
+        rule = (
+            in_members_group(user, "allocation__group") & Q(allocation__status__in=OPEN)
+        ) | in_coordinated_countries(user, "allocation__case")
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
 
 
@@ -45,7 +45,7 @@ class AnnualReportQuerySet(models.QuerySet["AnnualReport"]):
             return self.none()
         if is_staff(user):
             return self
-        rule = in_members_group(user, "allocation__group") | Q(
-            allocation__case__country__coordinators__user=user
+        rule = in_members_group(user, "allocation__group") | in_coordinated_countries(
+            user, "allocation__case"
         )
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))

@@ -79,6 +79,13 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     allocations = (
         with_card_facts(with_report_due(_member_allocations(request.user).open()))
         .select_related("case", "case__country", "group", "holder")
+        # A card shows none of these: long texts, unsealed on every read when confidential.
+        .defer(
+            "case__summary",
+            "case__suggested_letter",
+            "case__solidarity_address",
+            "group__postal_address",
+        )
         .prefetch_related(Prefetch("case__people"))
         .order_by("group__name", "case__reference")
     )

@@ -37,8 +37,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
@@ -122,6 +123,40 @@ def with_report_due[QS: models.QuerySet[Allocation, Any]](allocations: QS) -> QS
     """Annotate `reports_in` (the yearly reports sent) on a queryset of allocations, in the same
     query: all `report_due` needs to tell each one's next due date and state."""
     return allocations.annotate(reports_in=_reports_in())
+
+
+def _due_number() -> Any:
+    """`next_report_due` of each row annotated with `reports_in`, as the number YYYYMMDD, in
+    SQL: the start's month and day in the year reports_in + 1 after it, a 29 February start
+    falling due on the 28th in a year that has none (`add_years`). A number, not a date, because
+    date arithmetic differs between databases and a number compares and sorts as the date."""
+    year = ExtractYear("started_on") + F("reports_in") + 1
+    month = ExtractMonth("started_on")
+    day = ExtractDay("started_on")
+    leap = Exact(Mod(year, 4), 0) & (~Exact(Mod(year, 100), 0) | Exact(Mod(year, 400), 0))
+    due_day = models.Case(
+        models.When(Exact(month, 2) & Exact(day, 29) & ~leap, then=Value(28)),
+        default=day,
+        output_field=IntegerField(),
+    )
+    return ExpressionWrapper(year * 10000 + month * 100 + due_day, output_field=IntegerField())
+
+
+def overdue_first[QS: models.QuerySet[Allocation, Any]](allocations: QS, today: date) -> QS:
+    """The allocations whose next report is overdue on `today` (`report_due`'s rule, told in the
+    database), annotated with `reports_in` as `with_report_due` does, most overdue first: a list
+    of them is paged in SQL and only the page's rows are read.
+
+    The reports are counted by a join and GROUP BY here, not `with_report_due`'s subquery: the
+    condition then runs after the allocations are narrowed (HAVING), where the subquery, a
+    condition on the allocation row alone, would be counted for every active allocation."""
+    sent = Count("annual_reports", filter=Q(annual_reports__status__in=REPORTS_IN))
+    return (
+        allocations.annotate(reports_in=sent)
+        .alias(due_number=_due_number())
+        .filter(due_number__lt=today.year * 10000 + today.month * 100 + today.day)
+        .order_by("due_number", "pk")
+    )
 
 
 @dataclass(frozen=True)

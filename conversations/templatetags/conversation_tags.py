@@ -21,7 +21,7 @@ def with_unread_messages(allocations: Iterable[Any], user: Any) -> list[Any]:
     rows = list(allocations)
     ids = [allocation.pk for allocation in rows]
     readable = set(readable_allocations(user).filter(pk__in=ids).values_list("pk", flat=True))
-    counts = Message.objects.unread_counts(user, ids)
+    counts = Message.objects.unread_counts_of_readable(user, readable)
     for allocation in rows:
         allocation.may_message = allocation.pk in readable
         allocation.unread_messages = counts.get(allocation.pk, 0)
