@@ -16,6 +16,7 @@ export DJANGO_ENV ?= development
 # The example production environment that `make check-deploy` checks (see README).
 PROD_ENV := DJANGO_ENV=production DJANGO_DEBUG=false \
 	DJANGO_SECRET_KEY=example-only-0f4c1e9a7b2d8c3e6f5a4b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5 \
+	FIELD_ENCRYPTION_KEYS=1tHEtFvzJ9dhOZQ1VHERTaFKH5LaygyxZ3ixDFlTNyg= \
 	DJANGO_ALLOWED_HOSTS=casework.example SITE_URL=https://casework.example \
 	ALLAUTH_TRUSTED_PROXY_COUNT=1 \
 	EMAIL_URL=smtp+tls://iar:example@smtp.casework.example:587
@@ -94,8 +95,9 @@ BENCH_FACTOR ?= 1
 BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 	DJANGO_ENV=production DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SECRET_KEY=bench-only-7d1c5e3f9a8b2c4d6e0f1a3b5c7d9e1f2a4b6c8d0e1f3a5b7c9d \
+	FIELD_ENCRYPTION_KEYS=NheReka9HPMPanKfoQHdVqXctlxxFCJ0p2VG4QWBZ2A= \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver SITE_URL=http://127.0.0.1 \
-	ALLAUTH_TRUSTED_PROXY_COUNT=0 EMAIL_URL=console: LOG_LEVEL=WARNING
+	ALLAUTH_TRUSTED_PROXY_COUNT=0 EMAIL_URL=console: LOG_LEVEL=WARNING BENCHMARK_VIEWS=true
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk, the load generator"; \
 		apt-get install -y wrk >/dev/null 2>&1 || sudo apt-get install -y wrk; }

@@ -12,13 +12,14 @@ from django.db.models import F, Q, QuerySet
 from accounts.models import User
 
 from .models import Case, CasePerson, Country, Gender, Region, Theme
+from .search import confidential_ids_matching
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
 class OpenGroups(TypedDict):
-    """The open-allocation count the case list annotates (see `counts.open_count`)."""
+    """The open-allocation count the case list annotates (`Case.open_allocations`)."""
 
     open_groups: int
 
@@ -72,8 +73,14 @@ class CaseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         people = CasePerson.objects.filter(name__icontains=value).values("case_id")
+        # A confidential case's title and names are sealed, out of SQL's reach: they are
+        # matched in Python (this list is staff's, who may see them).
+        sealed = confidential_ids_matching([value], queryset)
         return queryset.filter(
-            Q(reference__icontains=value) | Q(title__icontains=value) | Q(pk__in=people)
+            Q(reference__icontains=value)
+            | Q(title__icontains=value)
+            | Q(pk__in=people)
+            | Q(pk__in=sealed)
         )
 
     def filter_theme(self, queryset: QuerySet[Case], name: str, value: Theme) -> QuerySet[Case]:

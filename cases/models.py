@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.access import confidential_readable_ids, may_read_confidential
+from iar_site.fields import SealedCharField, SealedTextField
 
 from .querysets import AllocationQuerySet, CaseQuerySet
 
@@ -88,14 +89,16 @@ class Case(models.Model):
         OTHER = "other", "Other"
 
     reference = models.CharField(max_length=20, unique=True, help_text="For example IAR-2026-014")
-    title = models.CharField(
+    # Title, summary, suggested letter, solidarity address and the people's names are sealed at
+    # rest while the case is confidential (iar_site.fields): a database dump alone does not name the person.
+    title = SealedCharField(
         max_length=200, help_text="How the case is known, e.g. the person's or community's name"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cases")
     themes = models.ManyToManyField(Theme, related_name="cases", blank=True)
-    summary = models.TextField(blank=True)
-    suggested_letter = models.TextField(
+    summary = SealedTextField(blank=True)
+    suggested_letter = SealedTextField(
         blank=True,
         help_text="Suggested text for appeal letters, body only: the letter adds the salutation "
         "and the sign-off. Groups may edit it",
@@ -119,13 +122,22 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="cases",
     )
-    solidarity_address = models.TextField(
+    solidarity_address = SealedTextField(
         blank=True, help_text="Where solidarity messages go, if the person may receive them"
     )
     max_groups = models.PositiveSmallIntegerField(
         default=2, help_text="How many groups may work on the case at once"
     )
     opened_on = models.DateField(default=timezone.localdate)
+    # Counters kept by the services (cases.counts.refresh_case_counters, in the transaction of
+    # each change), so the home pages and lists read a column instead of aggregating every open
+    # case's allocations and updates; `check_case_counters` recounts them from the rows.
+    open_allocations = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Allocations offered or active now"
+    )
+    latest_update_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the latest update was published"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,7 +145,24 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["reference"]
-        indexes = [models.Index(fields=["status", "country"])]
+        indexes = [
+            models.Index(fields=["status", "country"]),
+            # Silent cases: open cases by their latest update, oldest first.
+            # With opened_on, which a case with no update counts from: counted from the index.
+            models.Index(
+                fields=["status", "latest_update_at", "opened_on"], name="case_status_silence"
+            ),
+            # The staff case list, newest first: read backwards until a page is found, instead
+            # of sorting every open case (EXPLAIN in docs/benchmarks.md).
+            models.Index(fields=["status", "-opened_on"], name="case_status_newest"),
+            # Open cases with a place free (staff home, case list): counted from this small
+            # index alone, without reading the case rows and their long texts.
+            models.Index(
+                fields=["open_allocations", "max_groups"],
+                condition=Q(status="open"),
+                name="case_open_places",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(max_groups__gte=1) & Q(max_groups__lte=50),
@@ -153,6 +182,11 @@ class Case(models.Model):
         if self.sensitivity == self.Sensitivity.CONFIDENTIAL:
             return self.reference
         return f"{self.reference} {self.title}"
+
+    def seals_private_fields(self) -> bool:
+        """Whether the title, summary, suggested letter, solidarity address and the people's names
+        are stored sealed."""
+        return self.sensitivity == self.Sensitivity.CONFIDENTIAL
 
     def may_be_named_to(self, user: User | None) -> bool:
         """Whether `user` may see the case's title: anyone who sees the case, except on a
@@ -215,7 +249,7 @@ class CasePerson(models.Model):
     """A person the case concerns (one for an individual case, several for a group)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="people")
-    name = models.CharField(max_length=150)
+    name = SealedCharField(max_length=150)
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.UNSTATED)
     role = models.CharField(
         max_length=150, blank=True, help_text="e.g. journalist, trade unionist, community leader"
@@ -227,6 +261,10 @@ class CasePerson(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def seals_private_fields(self) -> bool:
+        # The case is loaded already wherever people are saved (forms, services, the seed).
+        return self.case.seals_private_fields()
 
 
 class CampaignTarget(models.Model):

@@ -5,7 +5,7 @@ ranked for a case and allocating to one) are in `groups.views_staff`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -14,7 +14,6 @@ from accounts.access import AuthenticatedHttpRequest, staff_required
 from iar_site import audit
 
 from . import services
-from .counts import open_count
 from .filters import CaseFilter
 from .forms import SaveViewForm, StopCaseForm
 from .models import Allocation, Case, HolderChange, SavedView, Theme
@@ -28,7 +27,8 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         Case.objects.visible_to(request.user)
         .select_related("country", "country__region", "coordinator__user")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
-        .annotate(open_groups=open_count("case"))
+        # The case's own counter (cases.counts), which the allocation filter compares.
+        .annotate(open_groups=F("open_allocations"))
     )
     return list_page(
         request,

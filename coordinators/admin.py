@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 
 from cases.models import Country
+from cases.search import ConfidentialCaseSearchMixin
 from iar_site.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, StaffModelAdmin, site_link
 
 from . import services
@@ -77,7 +78,7 @@ class CaseUpdateNoticeInline(ReadOnlyTabularInline):
 
 
 @admin.register(CaseUpdate)
-class CaseUpdateAdmin(ReadOnlyModelAdmin):
+class CaseUpdateAdmin(ConfidentialCaseSearchMixin, ReadOnlyModelAdmin):
     """Updates are written, edited and published on the site: publishing gives every group on
     the case a notice and an email. Here they are looked up, with a link to the update's page."""
 

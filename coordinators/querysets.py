@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import (
     Count,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -30,34 +29,25 @@ from groups.yearly import with_report_due
 from .models import CaseUpdate, CaseUpdateNotice
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    pass
 
 
-class LastUpdate(TypedDict):
-    last_update_at: datetime | None
-
-
-def silent_cases(today: date | None = None) -> QuerySet[WithAnnotations[Case, LastUpdate]]:
+def silent_cases(today: date | None = None) -> QuerySet[Case]:
     """Open cases whose coordinator has published no update for COORDINATOR_SILENCE_DAYS (a case
-    younger than that counts from the day it opened)."""
+    younger than that counts from the day it opened). Read from the case's own
+    `latest_update_at` (kept by publish_update), not from its updates."""
     today = today or timezone.localdate()
     days = settings.COORDINATOR_SILENCE_DAYS
     cutoff_date = today - timedelta(days=days)
     cutoff = timezone.now() - timedelta(days=days)
-    # The plugin types the annotation as Any in a TypedDict of its own; name it for callers.
-    return cast(
-        "QuerySet[WithAnnotations[Case, LastUpdate]]",
+    return (
         Case.objects.open()
-        .annotate(
-            last_update_at=Max(
-                "updates__published_at", filter=Q(updates__status=CaseUpdate.Status.PUBLISHED)
-            )
-        )
         .filter(
-            Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True, opened_on__lt=cutoff_date)
+            Q(latest_update_at__lt=cutoff)
+            | Q(latest_update_at__isnull=True, opened_on__lt=cutoff_date)
         )
         .select_related("country", "coordinator__user")
-        .order_by("last_update_at", "opened_on", "reference"),
+        .order_by("latest_update_at", "opened_on", "reference")
     )
 
 
@@ -70,6 +60,18 @@ COUNTRY_PAGE_SIZE = 25
 def _count_of[M: models.Model](rows: QuerySet[M]) -> Coalesce:
     counted = rows.order_by().values("allocation").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), Value(0), output_field=IntegerField())
+
+
+def draft_updates() -> Coalesce:
+    """The outer case's draft updates, counted per case (no join to the updates)."""
+    drafts = (
+        CaseUpdate.objects.filter(case=OuterRef("pk"), status=CaseUpdate.Status.DRAFT)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(drafts), Value(0), output_field=IntegerField())
 
 
 def workspace_allocations() -> QuerySet[Any]:

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 
 from accounts.access import manages
 from accounts.models import User
+from cases.counts import refresh_case_counters
 from cases.models import Allocation, Case
 from cases.uploads import UploadRejected, check_upload, safe_original_name
 from groups.models import AnnualReport, Membership
@@ -202,6 +203,7 @@ def publish_update(update: CaseUpdate, *, actor: User) -> int:
         update.status = CaseUpdate.Status.PUBLISHED
         update.published_at = now
         update.save(update_fields=["status", "published_at"])
+        refresh_case_counters([case.pk])
         context = _notice_context(update, case)
         created = 0
         allocations = (
@@ -352,8 +354,8 @@ def send_silence_digest(*, today: date | None = None) -> int:
                 "country": case.country.name,
                 "coordinator": str(case.coordinator) if case.coordinator else "",
                 "last_update": (
-                    date_format(timezone.localtime(case.last_update_at), "j F Y")
-                    if case.last_update_at
+                    date_format(timezone.localtime(case.latest_update_at), "j F Y")
+                    if case.latest_update_at
                     else ""
                 ),
             }

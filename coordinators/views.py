@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from accounts.access import (
 from cases import services as cases_services
 from cases.downloads import private_file
 from cases.models import Allocation, Case, HolderChange
+from cases.querysets import in_managed_cases
 from groups.models import AnnualReport, Membership
 from groups.yearly import ReportState, report_due
 from iar_site import audit
@@ -30,7 +31,7 @@ from . import inbox, services
 from .forms import AcknowledgeReportForm, UpdateForm
 from .markdown import render_markdown
 from .models import CaseUpdate, CaseUpdateAttachment, CaseUpdateNotice
-from .querysets import country_pages, workspace_allocations
+from .querysets import country_pages, draft_updates, workspace_allocations
 from .services import CoordinatorError
 from .workload import workload_of
 
@@ -54,7 +55,7 @@ class AllocationRow(TypedDict):
 class CaseRow(TypedDict):
     """A case on the coordinator's home page, with its open allocations prefetched."""
 
-    open_allocations: list[WithAnnotations[Allocation, AllocationRow]]
+    open_allocation_rows: list[WithAnnotations[Allocation, AllocationRow]]
 
 
 HOLDER_CHANGE_DAYS = 90
@@ -97,14 +98,13 @@ def coordinator_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = (
         mine.exclude(status=Case.Status.DRAFT)
         .select_related("country")
-        .annotate(
-            drafts=Count(
-                "updates", filter=Q(updates__status=CaseUpdate.Status.DRAFT), distinct=True
-            ),
-            last_update_at=Max("updates__published_at"),
-        )
+        # Drafts a correlated count and the latest update the case's own column: no join to
+        # the updates, so the country list and each country's count stay plain case queries.
+        .annotate(drafts=draft_updates())
         .prefetch_related(
-            Prefetch("allocations", queryset=workspace_allocations(), to_attr="open_allocations")
+            Prefetch(
+                "allocations", queryset=workspace_allocations(), to_attr="open_allocation_rows"
+            )
         )
         .order_by("country__name", "status", "reference")
     )
@@ -112,12 +112,12 @@ def coordinator_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     for page in by_country.values():
         # The prefetched rows are named by `to_attr`, which the type checker cannot follow.
         for case in cast("list[WithAnnotations[Case, CaseRow]]", page):
-            for allocation in case.open_allocations:
+            for allocation in case.open_allocation_rows:
                 _report_state(allocation, today)
     reports_waiting = AnnualReport.objects.filter(
         status=AnnualReport.Status.SUBMITTED, allocation__case__in=mine
     ).count()
-    holder_changes = (
+    holder_changes = list(
         HolderChange.objects.filter(
             allocation__case__in=mine,
             status=HolderChange.Status.APPROVED,
@@ -126,7 +126,7 @@ def coordinator_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("allocation__case", "allocation__group", "from_user", "to_user")
         .order_by("-changed_at")[:20]
     )
-    holder_requests = (
+    holder_requests = list(
         HolderChange.objects.filter(
             allocation__case__in=mine,
             allocation__status=Allocation.Status.ACTIVE,
@@ -136,6 +136,15 @@ def coordinator_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "allocation__case", "allocation__group", "from_user", "to_user", "changed_by"
         )
         .order_by("changed_at")[:LIST_LIMIT]
+    )
+    # Whether the coordinator may read each confidential case's name, asked once for the whole
+    # page instead of once per confidential card.
+    Case.ask_names_for(
+        [
+            *(case for page in by_country.values() for case in page),
+            *(change.allocation.case for change in (*holder_changes, *holder_requests)),
+        ],
+        user,
     )
     context = {
         "by_country": by_country,
@@ -458,25 +467,24 @@ def attachment_download(request: AuthenticatedHttpRequest, attachment_id: int) -
 
 
 def _inbox_reports(request: AuthenticatedHttpRequest):
-    return AnnualReport.objects.visible_to(request.user).filter(
-        allocation__case__in=Case.objects.managed_by(request.user), status__in=REPORTED
+    # The reports on the cases the user manages are all visible to them (a country's coordinator
+    # sees its cases' reports), so `AnnualReport.visible_to`'s wider rule is not asked again.
+    return AnnualReport.objects.filter(
+        in_managed_cases(request.user, "allocation__case"), status__in=REPORTED
     )
 
 
 @coordinator_required
 def report_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reports waiting and reports overdue, each paged (`coordinators.inbox`)."""
-    reports = _inbox_reports(request).select_related(
-        "allocation__case", "allocation__group", "submitted_by"
-    )
+    reports = inbox.listed(_inbox_reports(request))
     acknowledged = reports.filter(status=AnnualReport.Status.ACKNOWLEDGED).order_by(
         "-acknowledged_at"
     )[:20]
-    managed = Case.objects.managed_by(request.user)
     context = {
         "waiting": inbox.waiting_page(reports, request.GET),
         "acknowledged": acknowledged,
-        "overdue": inbox.overdue_page(managed, request.GET, timezone.localdate()),
+        "overdue": inbox.overdue_page(request.user, request.GET, timezone.localdate()),
     }
     return render(request, "coordinators/report_inbox.html", context)
 

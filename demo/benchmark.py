@@ -44,6 +44,7 @@ from groups.matching import rank_groups_for_case
 from groups.yearly import sweep_report_reminders
 
 TRIVIAL_PATH = "/bench/trivial"
+SIGNED_IN_PATH = "/bench/signed-in"
 STAFF_LOGIN = "staff@demo.example"
 COORDINATOR_LOGIN = "coordinator@demo.example"
 
@@ -120,6 +121,7 @@ def pages() -> list[Page]:
     return [
         Page("trivial view", None, TRIVIAL_PATH, "floor"),
         Page("login page", None, reverse("account_login"), "anonymous"),
+        Page("bare signed-in page", BUSY_LOGIN, SIGNED_IN_PATH, "signed-in floor"),
         Page("My cases (busy group)", BUSY_LOGIN, reverse("groups:my_cases"), "member"),
         Page("My cases (quiet group)", QUIET_LOGIN, reverse("groups:my_cases"), "member"),
         Page(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cases.counts import refresh_case_counters
 from cases.models import Allocation, Case, Country, Region
 from groups.models import Activity, LocalGroup, Membership
 from groups.yearly import add_years
@@ -72,6 +73,7 @@ def add_scale_data(n_groups: int, n_cases: int, n_activities: int) -> None:
             )
             for i, case in enumerate(cases[: min(n_cases, n_groups * 2)])
         )
+        refresh_case_counters(a.case_id for a in allocations)
         Activity.objects.bulk_create(
             (
                 Activity(
@@ -130,7 +132,7 @@ def make_allocations(
         batch_size=batch_size,
     )
     first_due = today - timedelta(days=overdue_days)
-    return Allocation.objects.bulk_create(
+    allocations = Allocation.objects.bulk_create(
         [
             Allocation(
                 case=case,
@@ -142,3 +144,6 @@ def make_allocations(
         ],
         batch_size=batch_size,
     )
+    # Written in bulk, past the services: the cases' counters are set here.
+    refresh_case_counters(case.pk for case in cases)
+    return allocations

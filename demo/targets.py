@@ -199,7 +199,10 @@ class TargetSteps(PeopleSteps):
         )
         if spec.status == Case.Status.DRAFT and self.rng.random() < 0.5:
             return  # a draft whose casefile is still being written
-        title = f"Casefile {case.reference}: {case.title}"
+        # A document's title is plain text, never sealed: a confidential case's carries no name.
+        title = f"Casefile {case.reference}"
+        if case.sensitivity != Case.Sensitivity.CONFIDENTIAL:
+            title = f"{title}: {case.title}"
         self.documents.append(
             CasefileDocument(
                 case=case,

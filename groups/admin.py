@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 
 from cases.models import Allocation
+from cases.search import ConfidentialCaseSearchMixin
 from iar_site import audit
 from iar_site.admin import (
     ReadOnlyModelAdmin,
@@ -259,7 +260,8 @@ class MembershipAdmin(StaffModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(StaffModelAdmin):
+class ActivityAdmin(ConfidentialCaseSearchMixin, StaffModelAdmin):
+    case_path = "allocation__case"
     list_display = ("date", "kind", "allocation", "count", "outcome", "recorded_by")
     list_select_related = ("allocation__case", "allocation__group", "recorded_by")
     list_filter = ("kind", "outcome", "allocation__case__country__region")
@@ -281,7 +283,8 @@ class ActivityAdmin(StaffModelAdmin):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(StaffModelAdmin):
+class AnnualReportAdmin(ConfidentialCaseSearchMixin, StaffModelAdmin):
+    case_path = "allocation__case"
     """A report is written and submitted by its group and acknowledged by the coordinator on the
     site (the services pre-fill it, tell the coordinator and the group); here its state is shown
     with a link to the page that moves it on."""

@@ -186,7 +186,7 @@ def candidate_cases(group: LocalGroup) -> QuerySet[Case]:
     return (
         Case.objects.filter(status=Case.Status.OPEN)
         .exclude(pk__in=barred.values("case_id"))
-        .annotate(open_groups=open_count("case"))
+        .annotate(open_groups=F("open_allocations"))  # the case's own counter (cases.counts)
         .filter(open_groups__lt=F("max_groups"))
     )
 

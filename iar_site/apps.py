@@ -6,6 +6,6 @@ class IarSiteConfig(AppConfig):
     verbose_name = "Audit, outbox and health"
 
     def ready(self) -> None:
-        from . import lookups
+        from . import checks, crypto, lookups  # noqa: F401 (checks and crypto register on import)
 
         lookups.register()

@@ -25,6 +25,10 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.sweep_case_loose_ends",
         "schedule": crontab(hour=7, minute=15),
     },
+    "case-counters-check": {
+        "task": "cases.tasks.check_case_counters",
+        "schedule": crontab(hour=4, minute=10, day_of_week="sun"),
+    },
     "report-reminders": {
         "task": "groups.tasks.sweep_report_reminders",
         "schedule": crontab(hour=7, minute=0),

@@ -13,6 +13,8 @@ nothing is written to disk here.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import secrets
 from pathlib import Path
@@ -91,6 +93,35 @@ def _required_in_production(name: str) -> None:
     if not DEVELOPMENT and not env.str(name, default=""):
         raise ImproperlyConfigured(f"{name} must be set in production. {_IN_DEVELOPMENT}")
 
+
+def _field_encryption_keys() -> list[str]:
+    """FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first (the first seals, all
+    open; see docs/security.md). Unset in production it stays empty and a system check
+    (iar_site.checks) fails the deploy check; unset in development one key is derived, from
+    DJANGO_SECRET_KEY when given, otherwise from a fixed label: the development secret key is new
+    at every start, and data sealed by one run must open in the next."""
+    keys = [k.strip() for k in env.str("FIELD_ENCRYPTION_KEYS", default="").split(",")]
+    keys = [k for k in keys if k]
+    for key in keys:
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (ValueError, UnicodeError):
+            valid = False
+        if not valid:
+            # Never echo the value: it is a secret.
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 bytes, url-safe base64), "
+                'separated by commas. Make one with: python -c "from cryptography.fernet '
+                'import Fernet; print(Fernet.generate_key().decode())"'
+            )
+    if keys or not DEVELOPMENT:
+        return keys
+    seed = env.str("DJANGO_SECRET_KEY", default="") or "development"
+    digest = hashlib.sha256(b"iar-casework field encryption\0" + seed.encode()).digest()
+    return [base64.urlsafe_b64encode(digest).decode("ascii")]
+
+
+FIELD_ENCRYPTION_KEYS = _field_encryption_keys()
 
 _required_in_production("DJANGO_ALLOWED_HOSTS")
 _required_in_production("SITE_URL")
@@ -181,6 +212,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", _int("DATABASE_CONN_MAX_AGE", 60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # PostgreSQL's JIT compiles any query its planner thinks costly, and the compiling took
+    # 359 of 383 ms of the staff case list's query on the scale data (EXPLAIN ANALYZE, see
+    # docs/benchmarks.md): the app's queries are short reads, where it only adds time.
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 else:
     # Several processes (web, worker, scheduler) share the file: wait for locks, not fail.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}

@@ -45,4 +45,7 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK_VIEWS:
-    urlpatterns.append(path("bench/trivial", views.bench_trivial))
+    urlpatterns += [
+        path("bench/trivial", views.bench_trivial),
+        path("bench/signed-in", views.bench_signed_in),
+    ]

@@ -61,3 +61,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def bench_trivial(request: HttpRequest) -> HttpResponse:
     """The benchmark's baseline: the same server and middleware, no database work."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bench_signed_in(request: HttpRequest) -> HttpResponse:
+    """The floor for a signed-in page: the session, the user, their roles and the MFA check that
+    every page pays, and nothing else."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -32,7 +32,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -44,7 +43,6 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from cases.models import Allocation, Case, HolderChange, Region
-from coordinators.models import CaseUpdate
 from groups.models import AnnualReport, CaseRequest, LocalGroup
 from groups.yearly import REPORTS_IN
 from notifications import outbox
@@ -62,8 +60,8 @@ def _count_of(queryset: QuerySet[Any], key: str) -> Coalesce:
 
 
 def open_cases() -> QuerySet[Case]:
-    open_groups = _count_of(Allocation.objects.filter(case=OuterRef("pk"), status__in=OPEN), "case")
-    return Case.objects.filter(status=Case.Status.OPEN).annotate(open_groups=open_groups)
+    # The case's own counter (cases.counts), not a count over its allocations per case.
+    return Case.objects.filter(status=Case.Status.OPEN).annotate(open_groups=F("open_allocations"))
 
 
 def active_groups() -> QuerySet[LocalGroup]:
@@ -130,14 +128,10 @@ def silence_cutoff(months: int, today: date) -> date:
 def silent_cases(months: int, today: date) -> QuerySet[Case]:
     cutoff_day = silence_cutoff(months, today)
     cutoff = timezone.make_aware(datetime.combine(cutoff_day, time.min))
-    last = Max("updates__published_at", filter=Q(updates__status=CaseUpdate.Status.PUBLISHED))
-    recent = Case.objects.annotate(last_update_at=last).filter(
-        Q(last_update_at__gte=cutoff) | Q(last_update_at__isnull=True, opened_on__gte=cutoff_day)
-    )
-    return (
-        Case.objects.filter(status=Case.Status.OPEN)
-        .exclude(pk__in=recent.values("pk"))
-        .annotate(last_update_at=last)
+    # From the case's own `latest_update_at` (kept by publish_update): no update since the
+    # cutoff, or none at all on a case opened before it.
+    return Case.objects.filter(status=Case.Status.OPEN).filter(
+        Q(latest_update_at__lt=cutoff) | Q(latest_update_at__isnull=True, opened_on__lt=cutoff_day)
     )
 
 

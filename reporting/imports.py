@@ -18,7 +18,9 @@ from import_export import resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from accounts.models import User
+from cases.counts import refresh_case_counters
 from cases.models import Allocation, Case, CasePerson, Country, Gender, Region, Theme
+from cases.services import reseal_private_fields
 from coordinators.models import CountryCoordinator
 from groups.models import LocalGroup, Membership
 from iar_site import audit
@@ -247,11 +249,16 @@ class CaseResource(Base):
         return "people" not in row or _people_of(instance) == row["_people"]
 
     def after_save_instance(self, instance: Case, row: Any, **kwargs: Any) -> None:
+        before = self._before or {}
         if "people" in row and _people_of(instance) != list(row["_people"]):
             CasePerson.objects.filter(case=instance).delete()
             CasePerson.objects.bulk_create(
                 CasePerson(case=instance, name=n, gender=g, role=r) for n, g, r in row["_people"]
             )
+        elif before.get("sensitivity", instance.sensitivity) != instance.sensitivity:
+            # Made confidential or public by the file: the people's names are stored anew, sealed
+            # or plain (the case's own fields were just saved so).
+            reseal_private_fields(instance)
         super().after_save_instance(instance, row, **kwargs)
 
 
@@ -389,6 +396,21 @@ class AllocationResource(Base):
         model = Allocation
         import_id_fields = ("case", "group", "started_on")
         fields = ("case", "group", "status", "started_on", "ended_on", "end_reason", "holder")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cases: set[int] = set()
+
+    def after_save_instance(self, instance: Allocation, row: Any, **kwargs: Any) -> None:
+        self._cases.add(instance.case_id)
+        super().after_save_instance(instance, row, **kwargs)
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        # The cases' counters, recounted once per case the file touched, in the import's
+        # transaction (a dry run saves nothing, so there is nothing to count).
+        super().after_import(dataset, result, **kwargs)
+        if not self._is_dry_run(kwargs):
+            refresh_case_counters(self._cases)
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         # The table's rules, checked first so they come back in plain words.

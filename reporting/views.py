@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.access import AuthenticatedHttpRequest
+from cases.counts import open_count
 from cases.models import Allocation, Case
-from cases.querysets import OPEN
 from coordinators.querysets import silent_cases
 from groups.models import LocalGroup
 
@@ -19,7 +19,8 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases_needing = (
         Case.objects.visible_to(request.user)
         .filter(status=Case.Status.OPEN)
-        .annotate(open_groups=Count("allocations", filter=Q(allocations__status__in=OPEN)))
+        # The case's own counter of open allocations (cases.counts), not a join and a count.
+        .annotate(open_groups=F("open_allocations"))
         .filter(open_groups__lt=F("max_groups"))
         .select_related("country", "country__region")
         .order_by("open_groups", "opened_on")
@@ -27,7 +28,9 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups_waiting = (
         LocalGroup.objects.visible_to(request.user)
         .filter(is_active=True)
-        .annotate(open_cases=Count("allocations", filter=Q(allocations__status__in=OPEN)))
+        # A correlated count per group on the (group, status) index: half the time of joining
+        # every allocation and grouping (73 against 139 ms for 20,000 groups, docs/benchmarks.md).
+        .annotate(open_cases=open_count("group"))
         .filter(open_cases__lt=F("capacity"))
         .order_by("open_cases", "name")
     )

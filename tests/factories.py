@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
+from cases.counts import refresh_case_counters
 from cases.models import (
     Allocation,
     CampaignTarget,
@@ -142,6 +143,12 @@ class AllocationFactory(DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     status = Allocation.Status.ACTIVE
     started_on = factory.LazyFunction(lambda: timezone.localdate())
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Rows made here pass the services, which keep the case's counters: recount them.
+        if create:
+            refresh_case_counters([instance.case_id])
 
 
 class ActivityFactory(DjangoModelFactory):

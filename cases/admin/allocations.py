@@ -13,6 +13,7 @@ from iar_site.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline, StaffModel
 
 from .. import services
 from ..models import Allocation, HolderChange
+from ..search import ConfidentialCaseSearchMixin
 
 STATE_FIELDS = (
     "case",
@@ -77,7 +78,7 @@ class HolderChangeInline(ReadOnlyTabularInline):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(StaffModelAdmin):
+class AllocationAdmin(ConfidentialCaseSearchMixin, StaffModelAdmin):
     form = AllocationAdminForm
     service_errors = (services.CaseError,)
     list_display = (

@@ -4,11 +4,10 @@ service, or is shown here with a link to the page that does it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html_join
 
@@ -24,16 +23,8 @@ from iar_site.admin import (
 )
 
 from .. import services
-from ..models import Allocation, CampaignTarget, Case, CasefileDocument, CasePerson
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-
-class OpenAllocations(TypedDict):
-    """What the case list annotates."""
-
-    _open_allocations: int
+from ..models import CampaignTarget, Case, CasefileDocument, CasePerson
+from ..search import ConfidentialCaseSearchMixin
 
 
 class CoordinatorListFilter(admin.RelatedFieldListFilter):
@@ -150,7 +141,8 @@ class CasefileDocumentInline(ReadOnlyTabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(StaffModelAdmin):
+class CaseAdmin(ConfidentialCaseSearchMixin, StaffModelAdmin):
+    case_path = ""
     form = CaseAdminForm
     service_errors = (services.CaseError,)
     list_display = (
@@ -192,20 +184,7 @@ class CaseAdmin(StaffModelAdmin):
     )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("country", "coordinator__user")
-            .annotate(
-                _open_allocations=Count(
-                    "allocations", filter=Q(allocations__status__in=Allocation.OPEN_STATUSES)
-                )
-            )
-        )
-
-    @admin.display(description="open allocations", ordering="_open_allocations")
-    def open_allocations(self, obj: WithAnnotations[Case, OpenAllocations]) -> int:
-        return obj._open_allocations
+        return super().get_queryset(request).select_related("country", "coordinator__user")
 
     @admin.display(description="on the site")
     def site_pages(self, obj: Case) -> str:
@@ -281,7 +260,7 @@ class CaseAdmin(StaffModelAdmin):
 
 
 @admin.register(CasePerson)
-class CasePersonAdmin(StaffModelAdmin):
+class CasePersonAdmin(ConfidentialCaseSearchMixin, StaffModelAdmin):
     list_display = ("name", "case", "gender", "role")
     list_select_related = ("case",)
     list_filter = ("gender",)

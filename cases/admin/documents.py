@@ -13,6 +13,7 @@ from iar_site.admin import StaffModelAdmin, site_link
 
 from .. import services
 from ..models import CampaignTarget, CasefileDocument, SavedView
+from ..search import ConfidentialCaseSearchMixin
 from ..uploads import UploadRejected, check_upload
 
 
@@ -69,7 +70,7 @@ class VersionedRecordAdmin(StaffModelAdmin):
 
 
 @admin.register(CampaignTarget)
-class CampaignTargetAdmin(VersionedRecordAdmin):
+class CampaignTargetAdmin(ConfidentialCaseSearchMixin, VersionedRecordAdmin):
     list_display = ("authority", "title", "case", "valid_from", "valid_to", "is_current")
     list_filter = (CurrentTargetFilter, "case__country__region")
     search_fields = ("authority", "title", "email", "case__reference", "case__title")
@@ -125,7 +126,7 @@ class CampaignTargetAdmin(VersionedRecordAdmin):
 
 
 @admin.register(CasefileDocument)
-class CasefileDocumentAdmin(VersionedRecordAdmin):
+class CasefileDocumentAdmin(ConfidentialCaseSearchMixin, VersionedRecordAdmin):
     form = CasefileDocumentForm
     list_display = ("case", "version", "title", "uploaded_at", "uploaded_by")
     search_fields = ("title", "case__reference", "case__title")

@@ -15,7 +15,7 @@ from .allocation import (
     request_relinquish,
 )
 from .casefiles import upload_casefile
-from .common import CaseError, notify_iar
+from .common import CaseError, notify_iar, reseal_private_fields
 from .holders import (
     approve_holder_change,
     change_holder,
@@ -51,6 +51,7 @@ __all__ = [
     "pending_holder_change",
     "reject_holder_change",
     "request_relinquish",
+    "reseal_private_fields",
     "resume_case",
     "retire_target",
     "save_view",

@@ -15,6 +15,7 @@ from accounts.access import is_member, is_staff, may_answer_offer
 from iar_site import audit
 from notifications.services import notify_group, notify_user
 
+from ..counts import refresh_case_counters
 from ..models import Allocation, Case, HolderChange
 from .common import (
     CaseError,
@@ -97,6 +98,7 @@ def allocate_case(
                 )
         except IntegrityError as exc:
             raise CaseError(f"{group.name} already has {case.reference}.") from exc
+        refresh_case_counters([case.pk])
         audit.record(
             "allocation.made" if direct else "allocation.offered",
             allocation,
@@ -172,6 +174,7 @@ def accept_offer(allocation: Allocation, *, holder: User, actor: User) -> Alloca
         allocation.started_on = timezone.localdate()
         if not pending:
             allocation.holder = holder
+        # Offered and active are both open: the case's counters do not change.
         allocation.save(update_fields=["status", "started_on", "holder"])
         audit.record(
             "allocation.accepted",
@@ -232,6 +235,7 @@ def decline_offer(allocation: Allocation, *, reason: str, actor: User) -> Alloca
         allocation.end_reason = Allocation.EndReason.DECLINED
         allocation.end_notes = reason.strip()
         allocation.save(update_fields=["status", "ended_on", "end_reason", "end_notes"])
+        refresh_case_counters([allocation.case_id])
         audit.record(
             "allocation.declined",
             allocation,
@@ -296,6 +300,7 @@ def confirm_relinquish(allocation: Allocation, *, actor: User) -> Allocation:
         allocation.end_reason = Allocation.EndReason.RELINQUISHED
         allocation.end_notes = allocation.relinquish_reason
         allocation.save(update_fields=["status", "ended_on", "end_reason", "end_notes"])
+        refresh_case_counters([allocation.case_id])
         audit.record(
             "allocation.relinquished",
             allocation,

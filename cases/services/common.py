@@ -67,6 +67,10 @@ def lock_case(case: Case, *, lock: bool = True) -> Case:
 
 
 def lock_allocation(allocation: Allocation) -> Allocation:
+    # The case row first, then the allocation, in the order `stop_case` takes them: two changes
+    # to one case wait for each other instead of deadlocking, and the one that waited reads the
+    # other's rows when it recounts the case's counters (cases.counts.refresh_case_counters).
+    list(Case.objects.select_for_update().filter(pk=allocation.case_id).values_list("pk"))
     return (
         Allocation.objects.select_for_update(of=("self",))
         .select_related("case", "group", "holder", "case__coordinator__user")
@@ -112,3 +116,17 @@ def tell_group_and_coordinator(
             context={**context, "case_url": coordinator_case_url(case)},
             case=case,
         )
+
+
+# The fields iar_site.fields seals while a case is confidential (CasePerson.name besides).
+SEALED_CASE_FIELDS = ("title", "summary", "suggested_letter", "solidarity_address")
+
+
+def reseal_private_fields(case: Case) -> None:
+    """Write the case's sealed fields and its people's names again, so they are stored as its
+    sensitivity now says: sealed when confidential, plain otherwise. Called in the transaction
+    that changes the sensitivity."""
+    case.save(update_fields=SEALED_CASE_FIELDS)
+    for person in case.people.all():
+        person.case = case
+        person.save(update_fields=["name"])

@@ -20,6 +20,7 @@ from accounts.access import is_staff
 from iar_site import audit
 from notifications.services import notify_group
 
+from ..counts import refresh_case_counters
 from ..models import Allocation, Case
 from .common import (
     CaseError,
@@ -68,6 +69,7 @@ def expire_offer(allocation: Allocation, *, today: date) -> bool:
         allocation.ended_on = today
         allocation.end_reason = Allocation.EndReason.EXPIRED
         allocation.save(update_fields=["status", "ended_on", "end_reason"])
+        refresh_case_counters([allocation.case_id])
         audit.record(
             "allocation.offer_expired",
             allocation,
@@ -176,6 +178,7 @@ def withdraw_group(allocation: Allocation, *, reason: str, actor: User) -> Alloc
         allocation.end_reason = Allocation.EndReason.WITHDRAWN
         allocation.end_notes = reason
         allocation.save(update_fields=["status", "ended_on", "end_reason", "end_notes"])
+        refresh_case_counters([allocation.case_id])
         audit.record(
             "allocation.withdrawn",
             allocation,

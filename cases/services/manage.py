@@ -13,7 +13,7 @@ from accounts.access import is_staff
 from iar_site import audit
 
 from ..models import Allocation, Case, CasePerson, Gender, Theme
-from .common import CaseError, lock_case
+from .common import CaseError, lock_case, reseal_private_fields
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -101,6 +101,7 @@ def save_case(
                     f"{taken} groups work on this case now: the most groups at once cannot be "
                     f"less than {taken}."
                 )
+        was_sealed = case.pk is not None and case.seals_private_fields()
         for name, value in values.items():
             setattr(case, name, value)
         try:
@@ -123,6 +124,9 @@ def save_case(
                 for name, gender, role in wanted
             )
             changes["people"] = len(wanted)
+        elif was_sealed != case.seals_private_fields():
+            # Made confidential or public here: the people's names are stored anew, sealed or not.
+            reseal_private_fields(case)
         if changes or action == "case.created":
             audit.record(action, case, actor=actor, changes=changes)
     return case

@@ -12,7 +12,7 @@ from accounts.access import is_staff
 from iar_site import audit
 
 from ..models import Case
-from .common import CaseError, lock_case
+from .common import CaseError, lock_case, reseal_private_fields
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -32,6 +32,8 @@ def set_sensitivity(case: Case, sensitivity: str, *, actor: User) -> Case:
         previous = case.sensitivity
         case.sensitivity = sensitivity
         case.save(update_fields=["sensitivity", "updated_at"])
+        # A confidential case's name and story are stored sealed, a public one's plain.
+        reseal_private_fields(case)
         audit.record(
             "case.sensitivity_changed",
             case,

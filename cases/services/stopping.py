@@ -12,6 +12,7 @@ from iar_site import audit
 from notifications import outbox
 from notifications.services import notify_group
 
+from ..counts import refresh_case_counters
 from ..models import Allocation, Case
 from .common import CaseError, group_url, lock_allocation, lock_case
 
@@ -58,6 +59,7 @@ def stop_case(case: Case, *, reason: str, notes: str = "", actor: User) -> Case:
                 actor=actor,
                 changes={"status": [old, "ended"], "end_reason": "case_closed"},
             )
+        refresh_case_counters([case.pk])
         cancelled = outbox.cancel_for_case(case)
         if cancelled:
             audit.record("case.messages_cancelled", case, actor=actor, changes={"count": cancelled})

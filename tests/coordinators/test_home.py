@@ -60,6 +60,25 @@ def test_query_count_does_not_grow_with_cases(world, client_for, django_assert_m
     assert len(large) == len(small)
 
 
+def test_confidential_cards_are_named_with_one_question_for_the_page(world, client_for):
+    def add_confidential(n):
+        for _ in range(n):
+            case = f.CaseFactory(country=world.country_a, sensitivity="confidential")
+            f.AllocationFactory(case=case, holder=f.UserFactory())
+
+    client = client_for("coordinator_a")
+    add_confidential(1)
+    one = count_queries(client)
+    add_confidential(5)
+    six = count_queries(client)
+
+    assert six == one
+    # The coordinator of the case's country may read each name.
+    html = client.get("/").content.decode()
+    for case in world.country_a.cases.filter(sensitivity="confidential"):
+        assert case.title in html
+
+
 def test_home_shows_report_states_and_quiet_groups(world, client_for):
     today = timezone.localdate()
     overdue = world.allocation_x

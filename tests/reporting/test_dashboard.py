@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.counts import refresh_case_counters
 from cases.models import Allocation, Case, HolderChange
 from coordinators.models import CaseUpdate
 from groups.models import AnnualReport, CaseRequest
@@ -113,6 +114,7 @@ def data(db, travel):
         published_at=aware(TODAY - timedelta(days=7)),
     )
     CaseUpdate.objects.create(case=unalloc_1, title="Draft", body="Draft")
+    refresh_case_counters([under.pk, unalloc_1.pk])  # written past publish_update
 
     # Stopped cases: one group has not confirmed on the first; all confirmed on the second.
     stopped = f.CaseFactory(
