@@ -9,6 +9,7 @@ import io
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from cases.models import Allocation, Case, CasePerson
@@ -96,6 +97,21 @@ def test_a_good_file_imports_everything_only_when_confirmed(
     assert LocalGroup.objects.count() == 5
     assert AuditEntry.objects.filter(action="group.imported").count() == 5
     assert job.data in (b"", memoryview(b"")) or bytes(job.data) == b""
+
+
+def test_a_file_waiting_to_be_imported_is_stored_sealed(
+    eager, staff, django_capture_on_commit_callbacks
+):
+    rows = group_rows(2)
+    job = run("groups", csv_file(GROUP_HEADERS, rows), staff, django_capture_on_commit_callbacks)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM reporting_importjob WHERE id = %s", [job.pk])
+        stored = bytes(cursor.fetchone()[0])
+    assert stored.startswith(b"sealed:v1:")
+    assert b"Group 1" not in stored and b"g1@example.org" not in stored
+    assert job.status == ImportJob.Status.CHECKED  # the check read it through the seal
+    job = confirm(job, staff, django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.DONE and LocalGroup.objects.count() == 2
 
 
 def test_the_same_file_twice_creates_no_duplicates(
