@@ -42,8 +42,12 @@ def record_activity(
 ) -> Activity:
     """Log what a group did. Only a member of the group may, and only on an active allocation."""
     with transaction.atomic():
+        # The allocation row only: locking its case too, in the same statement, could deadlock
+        # with stop_case, which locks the case and then its allocations.
         allocation = (
-            Allocation.objects.select_for_update().select_related("case").get(pk=allocation.pk)
+            Allocation.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .get(pk=allocation.pk)
         )
         if not is_member(actor, allocation.group_id):
             raise GroupError("Only members of the group can record its actions.")
