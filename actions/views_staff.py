@@ -3,6 +3,7 @@ answer a group's request for cases with one-off actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -123,13 +124,18 @@ def ua_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ua_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ua = get_object_or_404(UrgentAction, pk=pk)
+    _publish(request, lambda: services.publish_urgent_action(ua, actor=request.user), ua.reference)
+    return redirect("actions:ua_detail", pk=ua.pk)
+
+
+def _publish(request: AuthenticatedHttpRequest, publish: Callable[[], int], name: str) -> None:
+    """Publish through the service and say how many groups it went to, or why it could not."""
     try:
-        sent = services.publish_urgent_action(ua, actor=request.user)
+        sent = publish()
     except services.ActionsError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Published {ua.reference}; sent to {sent} group(s).")
-    return redirect("actions:ua_detail", pk=ua.pk)
+        messages.success(request, f"Published {name}; sent to {sent} group(s).")
 
 
 # ---- Bundles ----------------------------------------------------------------------------------
@@ -186,12 +192,7 @@ def bundle_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def bundle_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     bundle = get_object_or_404(ActionBundle, pk=pk)
-    try:
-        sent = services.publish_bundle(bundle, actor=request.user)
-    except services.ActionsError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Published {bundle.title}; sent to {sent} group(s).")
+    _publish(request, lambda: services.publish_bundle(bundle, actor=request.user), bundle.title)
     return redirect("actions:bundle", pk=bundle.pk)
 
 

@@ -10,6 +10,8 @@ is, so public rows and rows written before sealing began read the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -60,29 +62,12 @@ def is_sealed(value: object) -> bool:
     return isinstance(value, str) and value.startswith(PREFIX)
 
 
-def seal(text: str) -> str:
-    """`text` sealed with the newest key. A value already sealed (one a configured key opens) is
-    returned as it is; text that only looks sealed, because someone typed the prefix, is sealed
-    like any other, so it reads back as typed."""
-    if is_sealed(text) and _opens(text):
-        return text
-    return PREFIX + _multi().encrypt(text.encode()).decode("ascii")
-
-
-def _opens(value: str) -> bool:
+@contextmanager
+def _opening() -> Iterator[None]:
+    """Every way of opening a sealed value fails the same way: a clear error that names the
+    setting, never a key or the value."""
     try:
-        _multi().decrypt(value[len(PREFIX) :].encode("ascii"))
-    except (InvalidToken, UnicodeError):
-        return False
-    return True
-
-
-def unseal(value: str) -> str:
-    """The text a sealed value holds; anything else is returned unchanged."""
-    if not is_sealed(value):
-        return value
-    try:
-        return _multi().decrypt(value[len(PREFIX) :].encode("ascii")).decode()
+        yield
     except (InvalidToken, UnicodeError):
         raise SealedValueUnreadable(
             "A sealed value cannot be opened with any key in FIELD_ENCRYPTION_KEYS: add back "
@@ -90,18 +75,33 @@ def unseal(value: str) -> str:
         ) from None
 
 
+def _token(value: str) -> bytes:
+    return value[len(PREFIX) :].encode("ascii")
+
+
+def seal(text: str) -> str:
+    """`text` sealed with the newest key. A value already sealed (one a configured key opens) is
+    returned as it is; text that only looks sealed, because someone typed the prefix, is sealed
+    like any other, so it reads back as typed."""
+    if is_sealed(text) and key_index(text) is not None:
+        return text
+    return PREFIX + _multi().encrypt(text.encode()).decode("ascii")
+
+
+def unseal(value: str) -> str:
+    """The text a sealed value holds; anything else is returned unchanged."""
+    if not is_sealed(value):
+        return value
+    with _opening():
+        return _multi().decrypt(_token(value)).decode()
+
+
 def rotate(value: str) -> str:
     """A sealed value sealed again with the newest key (the same text); anything else unchanged."""
     if not is_sealed(value):
         return value
-    try:
-        token = _multi().rotate(value[len(PREFIX) :].encode("ascii"))
-    except (InvalidToken, UnicodeError):
-        raise SealedValueUnreadable(
-            "A sealed value cannot be opened with any key in FIELD_ENCRYPTION_KEYS: add back "
-            "the key it was sealed with before rotating."
-        ) from None
-    return PREFIX + token.decode("ascii")
+    with _opening():
+        return PREFIX + _multi().rotate(_token(value)).decode("ascii")
 
 
 def key_index(value: str) -> int | None:
@@ -109,7 +109,10 @@ def key_index(value: str) -> int | None:
     value is not sealed."""
     if not is_sealed(value):
         return None
-    token = value[len(PREFIX) :].encode("ascii")
+    try:
+        token = _token(value)
+    except UnicodeError:
+        return None
     for index, fernet in enumerate(_fernets()):
         try:
             fernet.decrypt(token)
@@ -130,9 +133,5 @@ def unseal_bytes(data: bytes) -> bytes:
     prefix = PREFIX.encode("ascii")
     if not data.startswith(prefix):
         return data
-    try:
+    with _opening():
         return _multi().decrypt(data[len(prefix) :])
-    except InvalidToken:
-        raise SealedValueUnreadable(
-            "A sealed file cannot be opened with any key in FIELD_ENCRYPTION_KEYS."
-        ) from None

@@ -35,14 +35,21 @@ def sealed_columns() -> list[tuple[type[models.Model], models.Field]]:
     ]
 
 
+def _names(model: type[models.Model], field: models.Field) -> tuple[str, str, str]:
+    """The table, primary key and column, quoted. They come from the models, never from input."""
+    quote = connection.ops.quote_name
+    return (
+        quote(model._meta.db_table),
+        quote(str(model._meta.pk.column)),
+        quote(str(field.column)),
+    )
+
+
 def _stored(model: type[models.Model], field: models.Field, after: Any) -> list[tuple[Any, str]]:
     """The next batch of sealed values as stored (not unsealed), by primary key."""
-    quote = connection.ops.quote_name
-    pk = quote(str(model._meta.pk.column))
-    column = quote(str(field.column))
-    # Table and column names come from the models, never from input.
+    table, pk, column = _names(model, field)
     sql = (
-        f"SELECT {pk}, {column} FROM {quote(model._meta.db_table)} "  # noqa: S608
+        f"SELECT {pk}, {column} FROM {table} "  # noqa: S608
         f"WHERE {column} LIKE %s AND {pk} > %s ORDER BY {pk} LIMIT {BATCH}"
     )
     with connection.cursor() as cursor:
@@ -51,11 +58,9 @@ def _stored(model: type[models.Model], field: models.Field, after: Any) -> list[
 
 
 def _write_back(model: type[models.Model], field: models.Field, rows: list[tuple]) -> int:
-    quote = connection.ops.quote_name
-    pk = quote(str(model._meta.pk.column))
-    column = quote(str(field.column))
+    table, pk, column = _names(model, field)
     sql = (
-        f"UPDATE {quote(model._meta.db_table)} SET {column} = %s "  # noqa: S608
+        f"UPDATE {table} SET {column} = %s "  # noqa: S608
         f"WHERE {pk} = %s AND {column} = %s"
     )
     with transaction.atomic(), connection.cursor() as cursor:
