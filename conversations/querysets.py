@@ -40,19 +40,13 @@ class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User) -> MessageQuerySet:
         return self.filter(allocation__in=readable_allocations(user))
 
-    def unread_counts(self, user: User, allocation_ids: list[int]) -> dict[int, int]:
-        """New messages per allocation for `user` (not their own, after their read marker), in one
-        query however many allocations are asked about."""
-        return self.visible_to(user)._unread(user, allocation_ids)
-
     def unread_counts_of_readable(
-        self, user: User, readable_ids: Collection[int]
+        self, user: User, allocation_ids: Collection[int]
     ) -> dict[int, int]:
-        """`unread_counts` of allocations the caller has already found among
-        `readable_allocations(user)`: an IN over those ids, not the reading rule asked again."""
-        return self._unread(user, readable_ids)
-
-    def _unread(self, user: User, allocation_ids: Collection[int]) -> dict[int, int]:
+        """New messages per allocation for `user` (not their own, after their read marker), in one
+        query however many allocations are asked about. The ids must be ones the caller has
+        already found among `readable_allocations(user)`: an IN over them, not the reading rule
+        asked again."""
         if not allocation_ids:
             return {}
         from .models import ReadMarker  # the models module imports this one

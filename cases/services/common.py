@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.access import manages
+from iar_site.fields import SealedMixin
 from notifications import outbox
 from notifications.services import notify_group, notify_user
 
@@ -118,15 +119,13 @@ def tell_group_and_coordinator(
         )
 
 
-# The fields iar_site.fields seals while a case is confidential (CasePerson.name besides).
-SEALED_CASE_FIELDS = ("title", "summary", "suggested_letter", "solidarity_address")
-
-
 def reseal_private_fields(case: Case) -> None:
     """Write the case's sealed fields and its people's names again, so they are stored as its
     sensitivity now says: sealed when confidential, plain otherwise. Called in the transaction
     that changes the sensitivity."""
-    case.save(update_fields=SEALED_CASE_FIELDS)
+    # The model says which fields are sealed: no list here to fall out of step with it.
+    sealed = [f.name for f in Case._meta.concrete_fields if isinstance(f, SealedMixin)]
+    case.save(update_fields=sealed)
     for person in case.people.all():
         person.case = case
         person.save(update_fields=["name"])
