@@ -4,25 +4,26 @@ The default is 2,000 groups, 10,000 cases and 1,000,000 actions over five years;
 every count. The shape is what makes pages slow in real life, so it is skewed like the programme:
 a few busy groups hold many cases and log most of the actions, most groups hold one to three and
 log a handful a year. Around that: yearly reports (most in, some late), coordinators' updates
-with each group's notice, ended allocations of closed and given-up cases.
+with each group's notice, conversations between the groups and their coordinators
+(`demo/scale_messages.py`), ended allocations of closed and given-up cases.
 
 Rows are written with PostgreSQL's COPY (batched inserts on SQLite, for the tests), ids chosen
-here so that no row has to be read back. Every generated name is marked (`Scale Group 00001`,
-`@scale.example`) and the command refuses to run twice on one database.
+here so that no row has to be read back (`demo/scale_copy.py`). Every generated name is marked
+(`Scale Group 00001`, `@scale.example`) and the command refuses to run twice on one database.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from random import Random
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,6 +31,8 @@ from cases.counts import refresh_all_case_counters
 from cases.models import Allocation, Case, Country, Theme
 from coordinators.models import CaseUpdate, CaseUpdateNotice, CountryCoordinator
 from demo.people import PASSWORD
+from demo.scale_copy import CaseRow, Plan, next_id, write_rows
+from demo.scale_messages import write_messages
 from groups.models import Activity, AnnualReport, LocalGroup, Membership
 from groups.yearly import add_years
 from iar_site import crypto
@@ -58,10 +61,6 @@ KIND_WEIGHTS = [
 ]
 
 
-# id, status, opened on, closed at, coordinator id
-type CaseRow = tuple[int, str, date, datetime | None, int | None]
-
-
 class ScaleDataPresent(Exception):
     """The database already holds scale data."""
 
@@ -76,91 +75,8 @@ class Sizes:
         return Sizes(self.groups * factor, self.cases * factor, self.actions * factor)
 
 
-@dataclass
-class Plan:
-    """Ids and the facts later tables need, kept in memory instead of read back."""
-
-    today: date
-    now: datetime
-    rng: Random
-    group_ids: list[int] = field(default_factory=list)
-    group_weights: list[float] = field(default_factory=list)
-    members: dict[int, list[int]] = field(default_factory=dict)  # group id → user ids
-    # allocation id → (case id, group id, holder id, started_on, ended_on or None, weight)
-    allocations: list[tuple[int, int, int, int, date, date | None, float]] = field(
-        default_factory=list
-    )
-    counts: dict[str, int] = field(default_factory=dict)
-
-
 def scale_data_present() -> bool:
     return LocalGroup.objects.filter(name=GROUP_NAME.format(0)).exists()
-
-
-# ---- Writing ---------------------------------------------------------------------------------
-
-
-def _next_id(model: type[models.Model]) -> int:
-    return (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
-
-
-def _write(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert `rows` (values for `columns`, plus every other column's default) into the model's
-    table: COPY on PostgreSQL, batched inserts elsewhere."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    given = list(columns)
-    now = timezone.now()
-    extra: list[str] = []
-    extra_values: list[Any] = []
-    for name, f in fields.items():
-        if name in given:
-            continue
-        if f.primary_key:
-            raise ValueError(f"{model.__name__}: ids are chosen here, give {name}")
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value: Any = now
-        else:
-            value = f.get_default()
-        extra.append(str(f.column))
-        extra_values.append(f.get_db_prep_save(value, connection))
-    cols = [str(fields[c].column) for c in given] + extra
-    table = connection.ops.quote_name(model._meta.db_table)
-    col_sql = ", ".join(connection.ops.quote_name(c) for c in cols)
-    written = 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg 3: COPY FROM STDIN through the driver
-            with raw.copy(f"COPY {table} ({col_sql}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, *extra_values))
-                    written += 1
-            # Table names come from the models, never from input.
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), "  # noqa: S608
-                f"(SELECT MAX(id) FROM {table}))"
-            )
-        return written
-    prepped = [fields[c] for c in given]
-    marks = ", ".join(["%s"] * len(cols))
-    sql = f"INSERT INTO {table} ({col_sql}) VALUES ({marks})"  # noqa: S608 (names from models)
-    with connection.cursor() as cursor:
-        for batch in _batched(rows, 2000):
-            cursor.executemany(
-                sql,
-                [
-                    [f.get_db_prep_save(v, connection) for f, v in zip(prepped, row, strict=True)]
-                    + extra_values
-                    for row in batch
-                ],
-            )
-            written += len(batch)
-    return written
-
-
-def _batched(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
-    it = iter(rows)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
 
 
 # ---- Steps -----------------------------------------------------------------------------------
@@ -177,12 +93,12 @@ def _between(rng: Random, lo: date, hi: date) -> date:
 def _groups_and_people(plan: Plan, sizes: Sizes) -> None:
     rng = plan.rng
     n = sizes.groups
-    first_group, first_user = _next_id(LocalGroup), _next_id(User)
+    first_group, first_user = next_id(LocalGroup), next_id(User)
     plan.group_ids = list(range(first_group, first_group + n))
     busy = max(1, int(n * BUSY_SHARE))
     # The busiest groups come first, so group 0 is the busiest and the last one is quiet.
     plan.group_weights = [BUSY_WEIGHT if i < busy else 1.0 for i in range(n)]
-    plan.counts["groups"] = _write(
+    plan.counts["groups"] = write_rows(
         LocalGroup,
         ["id", "name", "town", "postal_address", "contact_email", "channel", "capacity"],
         (
@@ -216,9 +132,9 @@ def _groups_and_people(plan: Plan, sizes: Sizes) -> None:
             people.append(uid)
             uid += 1
         plan.members[gid] = people
-    plan.counts["users"] = _write(User, ["id", "email", "full_name", "password"], users)
-    first_membership = _next_id(Membership)
-    plan.counts["memberships"] = _write(
+    plan.counts["users"] = write_rows(User, ["id", "email", "full_name", "password"], users)
+    first_membership = next_id(Membership)
+    plan.counts["memberships"] = write_rows(
         Membership,
         ["id", "user_id", "group_id", "role", "joined_on"],
         (
@@ -248,7 +164,7 @@ def _cases(plan: Plan, sizes: Sizes) -> list[CaseRow]:
         )
     )
     start = plan.today - timedelta(days=365 * YEARS)
-    first = _next_id(Case)
+    first = next_id(Case)
     cases: list[CaseRow] = []
     rows: list[tuple[Any, ...]] = []
     statuses = [Case.Status.OPEN] * 15 + [Case.Status.CLOSED] * 3 + [Case.Status.PAUSED]
@@ -283,7 +199,7 @@ def _cases(plan: Plan, sizes: Sizes) -> list[CaseRow]:
             )
         )
         cases.append((cid, status, opened, closed_at, coordinator_of.get(country)))
-    plan.counts["cases"] = _write(
+    plan.counts["cases"] = write_rows(
         Case,
         [
             "id",
@@ -305,14 +221,14 @@ def _cases(plan: Plan, sizes: Sizes) -> list[CaseRow]:
     themes = list(Theme.objects.values_list("pk", flat=True))
     if themes:
         through = Case.themes.through
-        first_link = _next_id(through)
+        first_link = next_id(through)
         links = (
             (first_link + k, cid, theme)
             for k, (cid, theme) in enumerate(
                 (cid, t) for cid, *_ in cases for t in rng.sample(themes, min(2, len(themes)))
             )
         )
-        _write(through, ["id", "case_id", "theme_id"], links)
+        write_rows(through, ["id", "case_id", "theme_id"], links)
     return cases
 
 
@@ -326,7 +242,7 @@ def _allocations(plan: Plan, cases: list[CaseRow]) -> None:
     def pick() -> int:
         return bisect.bisect(cumulative, rng.random() * total)
 
-    first = _next_id(Allocation)
+    first = next_id(Allocation)
     rows = []
     aid = first
     for cid, status, opened, closed_at, _coordinator in cases:
@@ -355,7 +271,7 @@ def _allocations(plan: Plan, cases: list[CaseRow]) -> None:
             rows.append((aid, cid, gid, state, holder, _at(started, rng), started, ended, reason))
             plan.allocations.append((aid, cid, gid, holder, started, ended, weight))
             aid += 1
-    plan.counts["allocations"] = _write(
+    plan.counts["allocations"] = write_rows(
         Allocation,
         [
             "id",
@@ -384,7 +300,7 @@ def _activities(plan: Plan, sizes: Sizes) -> None:
     kinds = [k for k, _ in KIND_WEIGHTS]
     kind_cum = list(itertools.accumulate(w for _, w in KIND_WEIGHTS))
     outcomes = [Activity.Outcome.REPLY, Activity.Outcome.IMPROVEMENT, Activity.Outcome.OTHER]
-    first = _next_id(Activity)
+    first = next_id(Activity)
     random, bisect_ = rng.random, bisect.bisect
     kind_total = kind_cum[-1]
 
@@ -407,7 +323,7 @@ def _activities(plan: Plan, sizes: Sizes) -> None:
                 _at(day, rng),
             )
 
-    plan.counts["actions"] = _write(
+    plan.counts["actions"] = write_rows(
         Activity,
         ["id", "allocation_id", "kind", "date", "count", "outcome", "recorded_by_id", "created_at"],
         rows(),
@@ -417,7 +333,7 @@ def _activities(plan: Plan, sizes: Sizes) -> None:
 def _reports(plan: Plan) -> None:
     """A report for most finished years of each allocation; the latest sometimes not yet read."""
     rng = plan.rng
-    first = _next_id(AnnualReport)
+    first = next_id(AnnualReport)
     rows: list[tuple[Any, ...]] = []
     for aid, _cid, _gid, holder, started, ended, weight in plan.allocations:
         last = ended or plan.today
@@ -444,7 +360,7 @@ def _reports(plan: Plan) -> None:
                     submitted + timedelta(days=rng.randint(1, 30)) if acknowledged else None,
                 )
             )
-    plan.counts["reports"] = _write(
+    plan.counts["reports"] = write_rows(
         AnnualReport,
         [
             "id",
@@ -469,7 +385,7 @@ def _updates(plan: Plan, cases: list[CaseRow]) -> None:
     by_case: dict[int, list[tuple[int, date, date | None, int]]] = {}
     for aid, cid, _gid, holder, started, ended, _w in plan.allocations:
         by_case.setdefault(cid, []).append((aid, started, ended, holder))
-    first_update, first_notice = _next_id(CaseUpdate), _next_id(CaseUpdateNotice)
+    first_update, first_notice = next_id(CaseUpdate), next_id(CaseUpdateNotice)
     updates: list[tuple[Any, ...]] = []
     notices: list[tuple[Any, ...]] = []
     for cid, allocs in by_case.items():
@@ -505,7 +421,7 @@ def _updates(plan: Plan, cases: list[CaseRow]) -> None:
                             holder if seen else None,
                         )
                     )
-    plan.counts["updates"] = _write(
+    plan.counts["updates"] = write_rows(
         CaseUpdate,
         [
             "id",
@@ -520,7 +436,7 @@ def _updates(plan: Plan, cases: list[CaseRow]) -> None:
         ],
         updates,
     )
-    plan.counts["notices"] = _write(
+    plan.counts["notices"] = write_rows(
         CaseUpdateNotice,
         ["id", "update_id", "allocation_id", "created_at", "read_at", "read_by_id"],
         notices,
@@ -551,6 +467,8 @@ def seed_scale(
         say(f"yearly reports: {plan.counts['reports']:,}")
         _updates(plan, cases)
         say(f"updates: {plan.counts['updates']:,}, notices: {plan.counts['notices']:,}")
+        write_messages(plan, cases)
+        say(f"messages: {plan.counts['messages']:,}, read markers: {plan.counts['read_markers']:,}")
         # COPY passes the services that keep the cases' counters: recount them from the rows.
         refresh_all_case_counters()
         say("case counters recounted")

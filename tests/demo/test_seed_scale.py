@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Allocation, Case
+from conversations.models import Message, ReadMarker
 from coordinators.models import CaseUpdate, CaseUpdateNotice
 from demo.scale_seed import BUSY_LOGIN, GROUP_NAME, QUIET_LOGIN
 from groups.cards import latest_actions, with_card_facts
@@ -124,3 +125,56 @@ def test_busy_holders_my_cases_queries_do_not_grow_with_actions(scaled, client):
         response = client.get(url)
     assert response.status_code == 200
     assert len(after) == len(before)
+
+
+def scale_messages():
+    return Message.objects.filter(allocation__group__name__startswith="Scale Group")
+
+
+def test_messages_keep_the_rules(scaled):
+    """Most allocations have a conversation between the group's people, the case's coordinator
+    and now and then IAR staff, all written while the allocation ran."""
+    assert "messages: " in scaled and "read markers: " in scaled
+    allocations = Allocation.objects.filter(group__name__startswith="Scale Group")
+    talked = allocations.filter(messages__isnull=False).distinct().count()
+    assert talked > allocations.count() / 2
+    members: dict[int, set[int]] = {}
+    for group_id, user_id in Membership.objects.values_list("group_id", "user_id"):
+        members.setdefault(group_id, set()).add(user_id)
+    staff = set(User.objects.filter(is_staff=True).values_list("pk", flat=True))
+    now, today = timezone.now(), timezone.localdate()
+    sides = set()
+    for m in scale_messages().select_related("allocation__case__coordinator"):
+        allocation, case = m.allocation, m.allocation.case
+        sides.add(m.side)
+        if m.side == Message.Side.GROUP:
+            assert m.author_id in members[allocation.group_id]
+        elif m.side == Message.Side.COORDINATOR:
+            assert case.coordinator is not None and m.author_id == case.coordinator.user_id
+        else:
+            assert m.author_id in staff
+        day = timezone.localdate(m.created_at)
+        assert allocation.started_on <= day <= (allocation.ended_on or today)
+        assert m.created_at <= now
+        assert "Scale case" not in m.body
+    assert {Message.Side.GROUP, Message.Side.COORDINATOR} <= sides
+
+
+def test_read_markers_leave_some_conversations_unread(scaled):
+    markers = ReadMarker.objects.filter(allocation__group__name__startswith="Scale Group")
+    pairs = list(markers.values_list("allocation_id", "user_id"))
+    assert pairs and len(pairs) == len(set(pairs))
+    active = Allocation.objects.filter(
+        group__name__startswith="Scale Group",
+        status=Allocation.Status.ACTIVE,
+        messages__isnull=False,
+    ).distinct()
+    by_holder: dict[int, list[int]] = {}
+    for pk, holder_id in active.values_list("pk", "holder_id"):
+        by_holder.setdefault(holder_id, []).append(pk)
+    unread: dict[int, int] = {}
+    for holder in User.objects.filter(pk__in=by_holder):
+        unread |= Message.objects.unread_counts_of_readable(holder, by_holder[holder.pk])
+    # Some holders have the latest one or two messages to read; most have read everything.
+    assert 0 < len(unread) < len(active) / 2
+    assert all(n <= 2 for n in unread.values())
