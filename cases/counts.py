@@ -1,10 +1,11 @@
-"""How many open allocations a case or a group has, and the counters a case keeps of its rows.
+"""How many open allocations a case or a group has, and the counters a case and a group keep.
 
-`open_count` is the subquery the staff lists and matching annotate on groups. A case keeps two
-counters of its own rows in columns, `Case.open_allocations` and `Case.latest_update_at`, so the
-home pages, the silent cases and the lists filter and sort on a column rather than aggregate
-every open case's allocations and updates. Every service that offers, answers, ends or imports an
-allocation, or publishes an update, calls `refresh_case_counters` in its own transaction;
+`open_count` is the subquery that counts them from the rows. A case keeps two counters of its own
+rows in columns, `Case.open_allocations` and `Case.latest_update_at`, and a group one,
+`LocalGroup.open_cases`, so the home pages, the silent cases and the lists filter and sort on a
+column rather than aggregate every open case's allocations and updates, or every group's. Every
+service that offers, answers, ends or imports an allocation, or publishes an update, calls
+`refresh_case_counters` in its own transaction, which recounts the cases and the groups on them;
 `counter_mismatches` (the `check_case_counters` command and its weekly task) recounts them."""
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db import models, transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import Allocation, Case
@@ -50,6 +51,11 @@ def _update_model() -> type[models.Model]:
     return Case._meta.get_field("updates").related_model
 
 
+def _group_model() -> type[models.Model]:
+    # groups sits above cases: LocalGroup is reached through the allocation's relation.
+    return Allocation._meta.get_field("group").related_model
+
+
 def latest_published_update() -> Subquery:
     """When the outer case's latest published update was published, from the update rows (one
     step down the (case, status, published_at) index)."""
@@ -61,11 +67,30 @@ def _recounted() -> dict[str, Any]:
     return {"open_allocations": open_count("case"), "latest_update_at": latest_published_update()}
 
 
-def refresh_case_counters(case_ids: Iterable[int]) -> int:
-    """Recount the counters of the given cases from their rows, in one UPDATE. Call it in the
-    transaction that changed the rows: a recount (not +1/-1) cannot drift, and the case row it
-    writes is locked until that transaction ends, so two changes to one case take turns."""
-    ids = sorted({pk for pk in case_ids if pk is not None})
+def _recount_groups(groups: QuerySet[Any]) -> int:
+    """Lock `groups` in id order, then recount them in a second statement. The lock makes two
+    changes to one group take turns (two imports lock in the same order, so neither deadlocks),
+    and the recount, a new statement, reads the rows the other committed while this one waited:
+    an UPDATE that waited on the row would count from its older snapshot and lose that change."""
+    with transaction.atomic(savepoint=False):
+        locked = list(groups.select_for_update().order_by("pk").values_list("pk", flat=True))
+        manager = _group_model()._default_manager
+        return sum(
+            manager.filter(pk__in=locked[i : i + CHUNK]).update(open_cases=open_count("group"))
+            for i in range(0, len(locked), CHUNK)
+        )
+
+
+def refresh_group_counters(group_ids: Iterable[int]) -> int:
+    """Recount the open cases of the given groups from their allocations."""
+    ids = sorted({pk for pk in group_ids if pk is not None})
+    groups = _group_model()._default_manager
+    return sum(
+        _recount_groups(groups.filter(pk__in=ids[i : i + CHUNK])) for i in range(0, len(ids), CHUNK)
+    )
+
+
+def _refresh_case_rows(ids: list[int]) -> int:
     # QuerySet.update writes only these two columns (no save(), so updated_at stays as it was);
     # a long list goes in chunks, within the bound parameters every database accepts.
     return sum(
@@ -74,11 +99,35 @@ def refresh_case_counters(case_ids: Iterable[int]) -> int:
     )
 
 
-def _batches(batch_size: int) -> Iterator[list[int]]:
+def refresh_case_counters(case_ids: Iterable[int]) -> int:
+    """Recount the counters of the given cases from their rows, in one UPDATE, then those of the
+    groups with an allocation on them. Call it in the transaction that changed the rows: a
+    recount (not +1/-1) cannot drift, and the rows it writes are locked until that transaction
+    ends, so two changes to one case or group take turns. The case rows are written first, then
+    the groups', the order every caller (which locks its case first) keeps."""
+    ids = sorted({pk for pk in case_ids if pk is not None})
+    refreshed = _refresh_case_rows(ids)
+    on_cases = Allocation.objects.order_by()
+    if len(ids) <= CHUNK:
+        # A service's one case (or an import's few): their groups found and locked at once.
+        groups = _group_model()._default_manager.filter(
+            pk__in=on_cases.filter(case_id__in=ids).values("group_id")
+        )
+        _recount_groups(groups)
+    else:
+        group_ids: set[int] = set()
+        for i in range(0, len(ids), CHUNK):
+            chunk = on_cases.filter(case_id__in=ids[i : i + CHUNK])
+            group_ids.update(chunk.values_list("group_id", flat=True).distinct())
+        refresh_group_counters(group_ids)
+    return refreshed
+
+
+def _batches(model: type[models.Model], batch_size: int) -> Iterator[list[int]]:
     last = 0
     while True:
         ids = list(
-            Case.objects.filter(pk__gt=last)
+            model._default_manager.filter(pk__gt=last)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch_size]
         )
@@ -88,9 +137,22 @@ def _batches(batch_size: int) -> Iterator[list[int]]:
         last = ids[-1]
 
 
+def refresh_all_counters(batch_size: int = 5000) -> tuple[int, int]:
+    """Recount every case's counters, then every group's, a batch of rows per UPDATE (each its
+    own short lock); the numbers of cases and groups recounted."""
+    cases = sum(_refresh_case_rows(ids) for ids in _batches(Case, batch_size))
+    groups = sum(refresh_group_counters(ids) for ids in _batches(_group_model(), batch_size))
+    return cases, groups
+
+
 def refresh_all_case_counters(batch_size: int = 5000) -> int:
-    """Recount every case's counters, a batch of cases per UPDATE (each its own short lock)."""
-    return sum(refresh_case_counters(ids) for ids in _batches(batch_size))
+    """Recount every case's counters and every group's (`refresh_all_counters`); the number of
+    cases recounted."""
+    return refresh_all_counters(batch_size)[0]
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else "none"
 
 
 @dataclass(frozen=True)
@@ -104,11 +166,40 @@ class Mismatch:
     latest_update_at: datetime | None
     counted_latest_update_at: datetime | None
 
+    @property
+    def label(self) -> str:
+        return self.reference
 
-def counter_mismatches(batch_size: int = 5000) -> list[Mismatch]:
-    """Every case whose stored counters differ from a recount of its rows, a batch at a time."""
-    found = []
-    for ids in _batches(batch_size):
+    def describe(self) -> str:
+        return (
+            f"{self.reference}: open allocations {self.open_allocations} stored, "
+            f"{self.counted_open_allocations} counted; latest update "
+            f"{_when(self.latest_update_at)} stored, {_when(self.counted_latest_update_at)} "
+            "counted"
+        )
+
+
+@dataclass(frozen=True)
+class GroupMismatch:
+    """A group whose count of open cases differs from a recount of its allocations. Named by
+    its id, never its name: the check's output goes to logs."""
+
+    group_id: int
+    open_cases: int
+    counted_open_cases: int
+
+    @property
+    def label(self) -> str:
+        return f"group {self.group_id}"
+
+    def describe(self) -> str:
+        return (
+            f"{self.label}: open cases {self.open_cases} stored, {self.counted_open_cases} counted"
+        )
+
+
+def _case_mismatches(batch_size: int) -> Iterator[Mismatch]:
+    for ids in _batches(Case, batch_size):
         rows = (
             Case.objects.filter(pk__in=ids)
             .annotate(counted_open=open_count("case"), counted_latest=latest_published_update())
@@ -124,9 +215,26 @@ def counter_mismatches(batch_size: int = 5000) -> list[Mismatch]:
         )
         for pk, reference, stored_open, counted_open, stored_latest, counted_latest in rows:
             if stored_open != counted_open or stored_latest != counted_latest:
-                found.append(
-                    Mismatch(
-                        pk, reference, stored_open, counted_open, stored_latest, counted_latest
-                    )
+                yield Mismatch(
+                    pk, reference, stored_open, counted_open, stored_latest, counted_latest
                 )
-    return found
+
+
+def _group_mismatches(batch_size: int) -> Iterator[GroupMismatch]:
+    model = _group_model()
+    for ids in _batches(model, batch_size):
+        rows = (
+            model._default_manager.filter(pk__in=ids)
+            .annotate(counted_open=open_count("group"))
+            .order_by("pk")
+            .values_list("pk", "open_cases", "counted_open")
+        )
+        for pk, stored_open, counted_open in rows:
+            if stored_open != counted_open:
+                yield GroupMismatch(pk, stored_open, counted_open)
+
+
+def counter_mismatches(batch_size: int = 5000) -> list[Mismatch | GroupMismatch]:
+    """Every case, then every group, whose stored counters differ from a recount of its rows,
+    a batch at a time."""
+    return [*_case_mismatches(batch_size), *_group_mismatches(batch_size)]

@@ -25,16 +25,16 @@ def sweep_case_loose_ends() -> int:
 
 @shared_task(ignore_result=True)
 def check_case_counters() -> int:
-    """Weekly: recount the cases' counters and log how many differ (references only, never a
-    name), so a write that passed the services shows up. It corrects nothing: the command
-    `check_case_counters --fix` does, once someone has looked at why."""
+    """Weekly: recount the cases' and groups' counters and log how many differ (case references
+    and group ids only, never a name), so a write that passed the services shows up. It corrects
+    nothing: the command `check_case_counters --fix` does, once someone has looked at why."""
     differing = counter_mismatches()
     if differing:
         log.error(
-            "case counters differ from the rows on %d case(s): %s",
+            "counters differ from the rows on %d case(s) or group(s): %s",
             len(differing),
-            ", ".join(case.reference for case in differing[:50]),
+            ", ".join(mismatch.label for mismatch in differing[:50]),
         )
     else:
-        log.info("case counters agree with the rows")
+        log.info("case and group counters agree with the rows")
     return len(differing)

@@ -4,30 +4,33 @@ A score is the sum of named parts, each shown to staff so they can see why a gro
 near the top. Groups that gave a case up, or were withdrawn from it, are never proposed for it
 again. Every weight is here, in WEIGHTS; the README ("Allocating cases") explains them.
 
-Both rankings run a fixed number of queries whatever the number of groups or cases: the
-preference matches are computed in the database (EXISTS subqueries), not per row in Python.
+Both rankings run a fixed number of queries whatever the number of groups or cases, and score
+in the database: each part is an SQL expression, the score their sum, and only the rows a page
+shows are read (`limit`); the count of candidates is a separate, unscored query.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from django.db.models import Case as SqlCase
 from django.db.models import (
-    BooleanField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from cases.counts import open_count
 from cases.models import Allocation, Case, CasePerson
 from cases.querysets import OPEN
 
@@ -60,6 +63,7 @@ RANKED_GROUP_FIELDS = (
     "town",
     "channel",
     "capacity",
+    "open_cases",
     "preferred_gender",
     "preferred_kind",
 )
@@ -89,13 +93,18 @@ class Match:
 
 
 def _fairness(
-    capacity: int, open_cases: int, last_new: datetime | None, has_request: bool
+    capacity: int,
+    open_cases: int,
+    last_new: datetime | None,
+    has_request: bool,
+    now: datetime | None = None,
 ) -> dict[str, int]:
     spare = min(max(capacity - open_cases, 0), MAX_SPARE_PLACES)
     if last_new is None:
         months = MAX_WAITING_MONTHS
     else:
-        months = min(max((timezone.now() - last_new).days // 30, 0), MAX_WAITING_MONTHS)
+        now = now or timezone.now()
+        months = min(max((now - last_new).days // 30, 0), MAX_WAITING_MONTHS)
     return {
         "spare_capacity": spare * WEIGHTS["spare_capacity"],
         "waiting": months * WEIGHTS["waiting"],
@@ -104,32 +113,74 @@ def _fairness(
 
 
 class GroupFacts(TypedDict):
-    """What `_group_facts` annotates on a group."""
+    """What `_group_facts` annotates on a group (its open cases are its own counter,
+    `LocalGroup.open_cases`)."""
 
-    open_cases: int
     last_new: datetime | None
     has_request: bool
 
 
-class RankedGroupFacts(GroupFacts):
-    region_met: bool
-    theme_met: bool
+def _last_new() -> QuerySet[Allocation]:
+    """The group's latest allocation that it did not decline (its last new case)."""
+    return (
+        Allocation.objects.filter(group=OuterRef("pk"))
+        .exclude(end_reason=Allocation.EndReason.DECLINED)
+        .order_by("-offered_at")
+    )
+
+
+def _has_request() -> Exists:
+    return Exists(CaseRequest.objects.filter(group=OuterRef("pk"), status=CaseRequest.Status.OPEN))
 
 
 def _group_facts() -> dict[str, Any]:
-    """Annotations describing a group's load and history, used by both rankings."""
+    """Annotations describing a group's load and history, read in Python for one group."""
     return {
-        "open_cases": open_count("group"),
-        "last_new": Subquery(
-            Allocation.objects.filter(group=OuterRef("pk"))
-            .exclude(end_reason=Allocation.EndReason.DECLINED)
-            .order_by("-offered_at")
-            .values("offered_at")[:1]
-        ),
-        "has_request": Exists(
-            CaseRequest.objects.filter(group=OuterRef("pk"), status=CaseRequest.Status.OPEN)
-        ),
+        "last_new": Subquery(_last_new().values("offered_at")[:1]),
+        "has_request": _has_request(),
     }
+
+
+def _points(condition: Q | Exists, name: str) -> SqlCase:
+    return SqlCase(When(condition, then=Value(WEIGHTS[name])), default=Value(0))
+
+
+def _waiting_points(now: datetime) -> Any:
+    """`_fairness`'s waiting part in SQL, exactly: `(now - offered_at).days // 30` is at least k
+    exactly when offered_at <= now - 30k days, so the months are read against thresholds
+    computed here rather than by date arithmetic that differs between databases. The
+    thresholds are compared inside the one subquery that finds the group's last new case, so
+    that subquery runs once per group; a group that never had a case waited the most."""
+    thresholds = [
+        When(offered_at__lte=now - timedelta(days=30 * months), then=Value(months))
+        for months in range(MAX_WAITING_MONTHS, 0, -1)
+    ]
+    months = _last_new().annotate(months=SqlCase(*thresholds, default=Value(0)))
+    return Coalesce(
+        Subquery(months.values("months")[:1], output_field=IntegerField()),
+        Value(MAX_WAITING_MONTHS),
+    ) * Value(WEIGHTS["waiting"])
+
+
+def _spare_points() -> Any:
+    spare = Least(Greatest(F("capacity") - F("open_cases"), Value(0)), Value(MAX_SPARE_PLACES))
+    return spare * Value(WEIGHTS["spare_capacity"])
+
+
+PARTS = ("region", "theme", "gender", "kind", "spare_capacity", "waiting", "open_request")
+
+
+def _scored(queryset: QuerySet[Any], parts: dict[str, Any]) -> QuerySet[Any]:
+    """`queryset` with each part as `part_<name>` and their sum as `score`, all in SQL."""
+    queryset = queryset.annotate(**{f"part_{name}": parts[name] for name in PARTS})
+    total: Any = F(f"part_{PARTS[0]}")
+    for name in PARTS[1:]:
+        total = total + F(f"part_{name}")
+    return queryset.annotate(score=ExpressionWrapper(total, output_field=IntegerField()))
+
+
+def _matches(rows: QuerySet[Any]) -> list[Match]:
+    return [Match(row, {name: getattr(row, f"part_{name}") for name in PARTS}) for row in rows]
 
 
 def candidate_groups(case: Case) -> QuerySet[LocalGroup]:
@@ -140,42 +191,55 @@ def candidate_groups(case: Case) -> QuerySet[LocalGroup]:
     return LocalGroup.objects.filter(is_active=True).exclude(pk__in=barred.values("group_id"))
 
 
-def rank_groups_for_case(case: Case, groups: QuerySet[LocalGroup] | None = None) -> list[Match]:
-    """Groups for `case`, best first. `groups` narrows the candidates (e.g. a name search)."""
-    region_id = Case.objects.filter(pk=case.pk).values_list("country__region_id", flat=True)[0]
-    theme_ids = list(case.themes.values_list("pk", flat=True))
-    genders = set(CasePerson.objects.filter(case=case).values_list("gender", flat=True))
-    region_through = LocalGroup.preferred_regions.through
-    theme_through = LocalGroup.preferred_themes.through
-    queryset = candidate_groups(case).only(*RANKED_GROUP_FIELDS)
+def _groups_for_case(case: Case, groups: QuerySet[LocalGroup] | None) -> QuerySet[LocalGroup]:
+    queryset = candidate_groups(case)
     if groups is not None:
         queryset = queryset.filter(pk__in=groups.values("pk"))
-    queryset = queryset.annotate(
-        region_met=Exists(
-            region_through.objects.filter(localgroup_id=OuterRef("pk"), region_id=region_id)
+    return queryset
+
+
+def count_groups_for_case(case: Case, groups: QuerySet[LocalGroup] | None = None) -> int:
+    """How many groups `rank_groups_for_case` would rank, counted without scoring them."""
+    return _groups_for_case(case, groups).count()
+
+
+def rank_groups_for_case(
+    case: Case, groups: QuerySet[LocalGroup] | None = None, limit: int | None = None
+) -> list[Match]:
+    """Groups for `case`, best first: the `limit` best, or all. `groups` narrows the candidates
+    (e.g. a name search). One query: every part is scored and summed in the database, which
+    returns only the rows asked for; the case's region, issues and genders are subqueries."""
+    region_through = LocalGroup.preferred_regions.through
+    theme_through = LocalGroup.preferred_themes.through
+    case_region = Case.objects.filter(pk=case.pk).values("country__region_id")
+    case_themes = Case.themes.through.objects.filter(case_id=case.pk).values("theme_id")
+    # A group with no preferred gender never matches: the blank gender is left out.
+    case_genders = CasePerson.objects.filter(case_id=case.pk).exclude(gender="").values("gender")
+    parts = {
+        "region": _points(
+            Exists(
+                region_through.objects.filter(
+                    localgroup_id=OuterRef("pk"), region_id__in=case_region
+                )
+            ),
+            "region",
         ),
-        theme_met=Exists(
-            theme_through.objects.filter(localgroup_id=OuterRef("pk"), theme_id__in=theme_ids)
-        )
-        if theme_ids
-        else Value(False),
-        **_group_facts(),
+        "theme": _points(
+            Exists(
+                theme_through.objects.filter(localgroup_id=OuterRef("pk"), theme_id__in=case_themes)
+            ),
+            "theme",
+        ),
+        "gender": _points(Q(preferred_gender__in=case_genders), "gender"),
+        "kind": _points(Q(preferred_kind=case.kind), "kind"),
+        "spare_capacity": _spare_points(),
+        "waiting": _waiting_points(timezone.now()),
+        "open_request": _points(_has_request(), "open_request"),
+    }
+    queryset = _scored(_groups_for_case(case, groups).only(*RANKED_GROUP_FIELDS), parts).order_by(
+        "-score", "name", "pk"
     )
-    matches = []
-    # The annotations come from a dict (`**_group_facts()`), which the type checker cannot follow.
-    for group in cast("QuerySet[WithAnnotations[LocalGroup, RankedGroupFacts]]", queryset):
-        parts = {
-            "region": WEIGHTS["region"] if group.region_met else 0,
-            "theme": WEIGHTS["theme"] if group.theme_met else 0,
-            "gender": WEIGHTS["gender"]
-            if group.preferred_gender and group.preferred_gender in genders
-            else 0,
-            "kind": WEIGHTS["kind"] if group.preferred_kind == case.kind else 0,
-            **_fairness(group.capacity, group.open_cases, group.last_new, group.has_request),
-        }
-        matches.append(Match(group, parts))
-    matches.sort(key=lambda m: (-m.score, m.obj.name))
-    return matches
+    return _matches(queryset if limit is None else queryset[:limit])
 
 
 def candidate_cases(group: LocalGroup) -> QuerySet[Case]:
@@ -191,9 +255,18 @@ def candidate_cases(group: LocalGroup) -> QuerySet[Case]:
     )
 
 
-def rank_cases_for_group(group: LocalGroup, case_request: CaseRequest | None = None) -> list[Match]:
-    """Cases for `group`, best first. A case request adds its own regions and issues to the
-    group's standing preferences."""
+def count_cases_for_group(group: LocalGroup) -> int:
+    """How many cases `rank_cases_for_group` would rank, counted without scoring them."""
+    return candidate_cases(group).count()
+
+
+def rank_cases_for_group(
+    group: LocalGroup, case_request: CaseRequest | None = None, limit: int | None = None
+) -> list[Match]:
+    """Cases for `group`, best first: the `limit` best, or all. A case request adds its own
+    regions and issues to the group's standing preferences. The preference parts are scored
+    and summed in the database; the fairness parts are the group's own, the same for every
+    case, so they are worked out once here."""
     region_ids = set(group.preferred_regions.values_list("pk", flat=True))
     theme_ids = set(group.preferred_themes.values_list("pk", flat=True))
     if case_request is not None:
@@ -203,39 +276,28 @@ def rank_cases_for_group(group: LocalGroup, case_request: CaseRequest | None = N
         "WithAnnotations[LocalGroup, GroupFacts]",
         LocalGroup.objects.filter(pk=group.pk).annotate(**_group_facts()).get(),
     )
-
     fairness = _fairness(facts.capacity, facts.open_cases, facts.last_new, facts.has_request)
-    gender_met: Any = Value(False)
-    if group.preferred_gender:
-        gender_met = Exists(
-            CasePerson.objects.filter(case=OuterRef("pk"), gender=group.preferred_gender)
-        )
-    queryset = (
-        candidate_cases(group)
-        .select_related("country", "country__region")
-        .annotate(
-            region_met=ExpressionWrapper(
-                Q(country__region_id__in=region_ids), output_field=BooleanField()
-            )
-            if region_ids
-            else Value(False),
-            theme_met=Exists(
+    none = Value(0)
+    parts = {
+        "region": _points(Q(country__region_id__in=region_ids), "region") if region_ids else none,
+        "theme": _points(
+            Exists(
                 Case.themes.through.objects.filter(case_id=OuterRef("pk"), theme_id__in=theme_ids)
-            )
-            if theme_ids
-            else Value(False),
-            gender_met=gender_met,
+            ),
+            "theme",
         )
-    )
-    matches = []
-    for case in queryset:
-        parts = {
-            "region": WEIGHTS["region"] if case.region_met else 0,
-            "theme": WEIGHTS["theme"] if case.theme_met else 0,
-            "gender": WEIGHTS["gender"] if case.gender_met else 0,
-            "kind": WEIGHTS["kind"] if group.preferred_kind == case.kind else 0,
-            **fairness,
-        }
-        matches.append(Match(case, parts))
-    matches.sort(key=lambda m: (-m.score, m.obj.opened_on, m.obj.reference))
-    return matches
+        if theme_ids
+        else none,
+        "gender": _points(
+            Exists(CasePerson.objects.filter(case=OuterRef("pk"), gender=group.preferred_gender)),
+            "gender",
+        )
+        if group.preferred_gender
+        else none,
+        "kind": _points(Q(kind=group.preferred_kind), "kind"),
+        **{name: Value(points) for name, points in fairness.items()},
+    }
+    queryset = _scored(
+        candidate_cases(group).select_related("country", "country__region"), parts
+    ).order_by("-score", "opened_on", "reference")
+    return _matches(queryset if limit is None else queryset[:limit])

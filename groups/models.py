@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -47,11 +48,28 @@ class LocalGroup(models.Model):
     next_meeting = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A counter kept by the services (cases.counts.refresh_case_counters recounts the groups on
+    # the cases it recounts, in the transaction of each change), so the staff home and lists
+    # read a column instead of counting every group's allocations; `check_case_counters`
+    # recounts it from the rows.
+    open_cases = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Allocations offered or active now"
+    )
 
     objects = LocalGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The staff home's groups waiting for cases, active with a place free, fewest cases
+            # first: read in order from this index of those groups alone, and counted from it
+            # without reading the group rows, however many groups are full or closed.
+            models.Index(
+                fields=["open_cases", "name"],
+                condition=Q(is_active=True, open_cases__lt=F("capacity")),
+                name="group_waiting",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__lte=20), name="group_capacity_at_most_20"),
             # A group that wants email needs an address to send it to.
@@ -63,6 +81,24 @@ class LocalGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The counter is written by its recount alone: a form or an import saves a row it read
+        # a moment before, and writing every column would put back the count it read then.
+        if (
+            not self._state.adding
+            and not kwargs.get("force_insert")
+            and kwargs.get("update_fields") is None
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "open_cases"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

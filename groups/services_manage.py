@@ -98,6 +98,11 @@ def deactivate_group(group: LocalGroup, *, actor: User) -> list[Case]:
     case it had is handed back, and the open cases that now need a new group are returned."""
     _require_staff(actor)
     with transaction.atomic():
+        # Cases before the group, in id order: every service that changes an allocation locks
+        # its case and then recounts (and so locks) the case's groups (cases.counts). Taking the
+        # group first here would deadlock with a change to one of its cases at the same moment.
+        case_ids = Allocation.objects.filter(group=group).open().values("case_id")
+        list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk").values("pk"))
         group = LocalGroup.objects.select_for_update().get(pk=group.pk)
         allocations = list(
             Allocation.objects.filter(group=group)

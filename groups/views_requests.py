@@ -120,7 +120,7 @@ def case_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    ranked = matching.rank_cases_for_group(case_request.group, case_request)[:MATCH_LIMIT]
+    ranked = matching.rank_cases_for_group(case_request.group, case_request, limit=MATCH_LIMIT)
     form = FulfilRequestForm(
         request.POST or None,
         cases=Case.objects.filter(pk__in=[m.obj.pk for m in ranked]),

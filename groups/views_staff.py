@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import AuthenticatedHttpRequest, staff_required
 from cases import services as case_services
-from cases.counts import open_count
 from cases.forms import AllocateForm
 from cases.models import Allocation, Case
 from cases.staff_lists import list_page
@@ -38,9 +37,9 @@ def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("-offered_at")
         .values("offered_at")[:1]
     )
-    queryset = LocalGroup.objects.visible_to(request.user).annotate(
-        open_cases=open_count("group"), last_new=Subquery(last_new)
-    )
+    # `open_cases` is the group's own counter (cases.counts), a column the filter and the sort
+    # read as they are.
+    queryset = LocalGroup.objects.visible_to(request.user).annotate(last_new=Subquery(last_new))
     return list_page(
         request,
         list_name="groups",
@@ -66,13 +65,12 @@ def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .order_by("case__reference")
     )
     requests = CaseRequest.objects.filter(group=group, status=CaseRequest.Status.OPEN)
-    ranked = matching.rank_cases_for_group(group)
     context = {
         "group": group,
         "allocations": allocations,
         "requests": requests,
-        "matches": ranked[:MATCH_LIMIT],
-        "total": len(ranked),
+        "matches": matching.rank_cases_for_group(group, limit=MATCH_LIMIT),
+        "total": matching.count_cases_for_group(group),
     }
     return render(request, "groups/staff/group.html", context)
 
@@ -86,11 +84,10 @@ def match_groups(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
         groups = LocalGroup.objects.filter(name__icontains=search) | LocalGroup.objects.filter(
             town__icontains=search
         )
-    ranked = matching.rank_groups_for_case(case, groups)
     context = {
         "case": case,
-        "matches": ranked[:MATCH_LIMIT],
-        "total": len(ranked),
+        "matches": matching.rank_groups_for_case(case, groups, limit=MATCH_LIMIT),
+        "total": matching.count_groups_for_case(case, groups),
         "search": search,
         "weights": matching.WEIGHTS,
     }
@@ -121,7 +118,8 @@ def allocate(request: AuthenticatedHttpRequest, reference: str, group_id: int) -
             )
             return redirect("staff:case", reference=case.reference)
     match = next(
-        iter(matching.rank_groups_for_case(case, LocalGroup.objects.filter(pk=group.pk))), None
+        iter(matching.rank_groups_for_case(case, LocalGroup.objects.filter(pk=group.pk), limit=1)),
+        None,
     )
     context = {"case": case, "group": group, "form": form, "match": match}
     return render(request, "groups/staff/allocate.html", context)

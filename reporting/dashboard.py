@@ -65,10 +65,8 @@ def open_cases() -> QuerySet[Case]:
 
 
 def active_groups() -> QuerySet[LocalGroup]:
-    open_cases_ = _count_of(
-        Allocation.objects.filter(group=OuterRef("pk"), status__in=OPEN), "group"
-    )
-    return LocalGroup.objects.filter(is_active=True).annotate(open_cases=open_cases_)
+    # `open_cases` is the group's own counter (cases.counts), not a count per group.
+    return LocalGroup.objects.filter(is_active=True)
 
 
 UNALLOCATED = Q(open_groups=0)

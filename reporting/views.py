@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.access import AuthenticatedHttpRequest
-from cases.counts import open_count
 from cases.models import Allocation, Case
 from coordinators.querysets import silent_cases
 from groups.models import LocalGroup
@@ -28,9 +27,8 @@ def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups_waiting = (
         LocalGroup.objects.visible_to(request.user)
         .filter(is_active=True)
-        # A correlated count per group on the (group, status) index: half the time of joining
-        # every allocation and grouping (73 against 139 ms for 20,000 groups, docs/benchmarks.md).
-        .annotate(open_cases=open_count("group"))
+        # The group's own counter of open cases (cases.counts), read in order from the
+        # `group_waiting` index, not a count of every group's allocations.
         .filter(open_cases__lt=F("capacity"))
         .order_by("open_cases", "name")
     )

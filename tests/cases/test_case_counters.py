@@ -26,6 +26,7 @@ from coordinators import querysets as coordinator_reads
 from coordinators import services as coordinator_services
 from coordinators.models import CaseUpdate
 from groups.matching import candidate_cases
+from groups.models import LocalGroup
 from iar_site.celery import app as celery_app
 from reporting import dashboard
 from reporting import services as imports
@@ -54,6 +55,10 @@ def stored(case: Case) -> tuple[int, object]:
 def assert_every_case_agrees() -> None:
     for case in Case.objects.order_by("pk"):
         assert stored(case) == recount(case), case.reference
+    # The same services keep the groups' counters (tests/groups/test_group_counters.py).
+    for group_id, open_cases in LocalGroup.objects.values_list("pk", "open_cases"):
+        counted = Allocation.objects.filter(group_id=group_id, status__in=OPEN).count()
+        assert open_cases == counted, group_id
     assert counter_mismatches() == []
 
 
@@ -128,13 +133,13 @@ def test_publishing_an_update_sets_the_latest_update(world):
     assert_every_case_agrees()
 
 
-def _allocations_file(*rows: tuple[str, ...]) -> SimpleUploadedFile:
+def allocations_file(*rows: tuple[str, ...]) -> SimpleUploadedFile:
     header = "case,group,status,started_on,ended_on,end_reason,holder"
     text = "\n".join([header, *(",".join(row) for row in rows)]) + "\n"
     return SimpleUploadedFile("allocations.csv", text.encode(), content_type="text/csv")
 
 
-def _import(upload, staff, capture):
+def import_allocations(upload, staff, capture):
     with capture(execute=True):
         job = imports.start_import("allocations", upload, actor=staff)
     with capture(execute=True):
@@ -151,11 +156,11 @@ def test_an_allocation_import_recounts_the_cases_it_touched(
     case = world.case_unallocated_a
     started = "2025-04-01"
     row = (case.reference, world.group_y.name, "active", started, "", "", "")
-    _import(_allocations_file(row), world.staff, django_capture_on_commit_callbacks)
+    import_allocations(allocations_file(row), world.staff, django_capture_on_commit_callbacks)
     assert stored(case)[0] == 1
 
     ended = (case.reference, world.group_y.name, "ended", started, "2026-01-31", "relinquished", "")
-    _import(_allocations_file(ended), world.staff, django_capture_on_commit_callbacks)
+    import_allocations(allocations_file(ended), world.staff, django_capture_on_commit_callbacks)
     assert stored(case)[0] == 0
     assert_every_case_agrees()
 
@@ -188,7 +193,7 @@ def test_the_check_names_the_cases_that_differ_and_fix_recounts_them(world):
 
     out = StringIO()
     call_command("check_case_counters", "--fix", "--batch-size", "1", stdout=out)
-    assert "Recounted the counters of 4 cases" in out.getvalue()
+    assert "Recounted the counters of 4 cases and 2 groups" in out.getvalue()
     assert stored(world.case_x) == (1, None)
     assert stored(world.case_y) == (1, None)
     call_command("check_case_counters", stdout=StringIO())  # agrees again: no error
