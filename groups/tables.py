@@ -6,12 +6,12 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from cases.tables import ATTRS
+from cases.tables import ListTable
 
 from .models import LocalGroup
 
 
-class GroupTable(tables.Table):
+class GroupTable(ListTable):
     name = tables.Column(verbose_name="Group")
     town = tables.Column()
     channel = tables.Column(verbose_name="By")
@@ -20,9 +20,7 @@ class GroupTable(tables.Table):
     last_new = tables.DateTimeColumn(verbose_name="Last new case", format="j M Y", default="never")
     is_active = tables.BooleanColumn(verbose_name="Active", yesno="Yes,No")
 
-    class Meta:
-        attrs = ATTRS
-        template_name = "django_tables2/bootstrap5.html"
+    class Meta(ListTable.Meta):
         order_by = ("name",)
         empty_text = "No group matches these filters."
 
