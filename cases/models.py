@@ -162,6 +162,23 @@ class Case(models.Model):
                 condition=Q(status="open"),
                 name="case_open_places",
             ),
+            # A coordinator's figures (coordinators.workload): their open cases counted, and the
+            # cases their groups, reports and updates are counted from, read from this index
+            # alone (the case rows, with their long texts, are not read).
+            models.Index(
+                fields=["coordinator", "status"],
+                include=["id", "open_allocations", "latest_update_at"],
+                name="case_coordinator_status",
+            ),
+            # A country's cases in the order the coordinator's home lists them: a page is read
+            # from the front of this index, instead of sorting every case of the country; and,
+            # with the id, the cases of a coordinator's countries that their reports and
+            # allocations are joined from, without reading the case rows.
+            models.Index(
+                fields=["country", "status", "reference"],
+                include=["id"],
+                name="case_country_listing",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -69,12 +69,13 @@ def overdue_page(user: User, params: Mapping[str, str], today: date) -> Page:
     overdue = (
         overdue_first(Allocation.objects.active().filter(in_managed_cases(user, "case")), today)
         .filter(~Exists(waiting))
-        .values("pk")
+        .values_list("pk", flat=True)
     )
-    # The page is told, counted and cut on the allocations and their reports alone; its rows
-    # are then read, in the same query as the cut (an IN over it), with their case, group and
-    # holder, and put back in its order by the rule they were cut by.
-    page = _page(overdue, params, OVERDUE_PARAM)
+    # Which allocations are overdue, and in what order, is told on the allocations and their
+    # reports alone, once: their ids, counted and cut here (a count and a cut in the database
+    # would each tell every allocation again). The page's rows are then read by id with their
+    # case, group and holder, and put back in its order by the rule they were cut by.
+    page = _page(list(overdue), params, OVERDUE_PARAM)
     rows = with_report_due(Allocation.objects.filter(pk__in=page.object_list))
     allocations = list(
         rows.select_related("case", "group", "holder").only(

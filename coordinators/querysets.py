@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -132,7 +133,10 @@ def country_pages(
     """The cases one page per country (country name → page), each country paged by its own
     `page-<iso code>` parameter: a coordinator of a busy country sees a page, not hundreds of
     cases. A few queries per country the coordinator covers, however many cases there are."""
-    countries = Country.objects.filter(pk__in=cases.values("country")).order_by("name")
+    # Each country asked whether it has a case at all (the first found answers), rather than
+    # the countries gathered from every case.
+    has_cases = Exists(cases.filter(country=OuterRef("pk")).values("pk"))
+    countries = Country.objects.filter(has_cases).order_by("name")
     pages: dict[str, CountryPage] = {}
     for country in countries:
         param = f"page-{country.iso_code.lower()}"

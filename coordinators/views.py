@@ -106,7 +106,9 @@ def coordinator_home(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "allocations", queryset=workspace_allocations(), to_attr="open_allocation_rows"
             )
         )
-        .order_by("country__name", "status", "reference")
+        # Within a country (each country is its own page, the countries by name): so a page is
+        # read from the front of the (country, status, reference) index, however many cases.
+        .order_by("status", "reference")
     )
     by_country = country_pages(cases, request.GET)
     for page in by_country.values():
