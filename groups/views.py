@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -28,7 +27,13 @@ from cases.querysets import in_members_group
 from iar_site import audit
 
 from . import letters
-from .cards import latest_actions, with_card_facts
+from .cards import (
+    UPDATE_PUBLISHED,
+    build_cards,
+    cards_of,
+    long_date,
+    unread_published_updates,
+)
 from .forms import (
     ActivityForm,
     ActivityStepForm,
@@ -49,7 +54,7 @@ from .services import (
     save_report_draft,
     submit_report,
 )
-from .yearly import Period, ReportState, report_due, report_periods, with_report_due
+from .yearly import Period, report_periods, with_report_due
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -63,10 +68,19 @@ class ActivityRow(TypedDict):
 
 UPDATES_TEMPLATE = "coordinators/_case_updates.html"
 
-# CaseUpdate.Status.PUBLISHED: coordinators sits above groups, so its model is not imported here.
-UPDATE_PUBLISHED = "published"
-
 TIMELINE_LENGTH = 20  # actions shown on a group's case page before 'Show all'
+TIMELINE_COLUMNS = (
+    "allocation_id",
+    "kind",
+    "date",
+    "count",
+    "notes",
+    "outcome",
+    "outcome_notes",
+    "recorded_by_id",
+    "created_at",
+    "recorded_by__full_name",
+)
 
 
 def _member_allocations(user):
@@ -76,19 +90,7 @@ def _member_allocations(user):
 
 def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A group member's home: one card per case their group works on now."""
-    allocations = (
-        with_card_facts(with_report_due(_member_allocations(request.user).open()))
-        .select_related("case", "case__country", "group", "holder")
-        # A card shows none of these: long texts, unsealed on every read when confidential.
-        .defer(
-            "case__summary",
-            "case__suggested_letter",
-            "case__solidarity_address",
-            "group__postal_address",
-        )
-        .prefetch_related(Prefetch("case__people"))
-        .order_by("group__name", "case__reference")
-    )
+    allocations = cards_of(with_report_due(_member_allocations(request.user).open()))
     today = timezone.localdate()
     # Offers are answered by a group's administrators: one query for all cards.
     admin_of = set(
@@ -96,20 +98,7 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
             "group_id", flat=True
         )
     )
-    cards = list(allocations)
-    # Who may see each confidential card's name, in one query for the page, not two a card.
-    Case.ask_names_for([allocation.case for allocation in cards], request.user)
-    for allocation in cards:
-        allocation.may_answer = allocation.group_id in admin_of
-        due = report_due(allocation.started_on, allocation.reports_in, today)
-        allocation.report_due = due.on if due else None
-        allocation.report_overdue = due is not None and due.state == ReportState.OVERDUE
-        # The person's name is part of the summary a confidential case keeps to its holder.
-        allocation.show_people = allocation.case.may_be_named_to(request.user)
-    # The last action of each card in one query, not one per card.
-    last_actions = latest_actions(cards)
-    for allocation in cards:
-        allocation.last_action = last_actions.get(allocation.last_action_id)
+    cards = build_cards(allocations, request.user, today, admin_of)
     groups = LocalGroup.objects.filter(in_members_group(request.user, "")).order_by("name")
     # Stopped cases whose stop the group has not yet confirmed: the one thing still to do on them.
     stopped = (
@@ -121,7 +110,7 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "groups/my_cases.html",
-        {"allocations": cards, "groups": groups, "stopped": stopped},
+        {"cards": cards, "groups": groups, "stopped": stopped},
     )
 
 
@@ -348,10 +337,15 @@ def delete_action(request: AuthenticatedHttpRequest, activity_id: int) -> HttpRe
 # ---- The group's case page ----------------------------------------------------------------------
 
 
-def _own_case_allocation(request: AuthenticatedHttpRequest, reference: str) -> Allocation:
+def _own_case_allocation(
+    request: AuthenticatedHttpRequest, reference: str, *, count_unread: bool = False
+) -> Allocation:
+    allocations = _member_allocations(request.user)
+    if count_unread:
+        # The case page's count of unread news, in the same query rather than one of its own.
+        allocations = allocations.annotate(unread_updates=unread_published_updates())
     allocation = (
-        _member_allocations(request.user)
-        .open()
+        allocations.open()
         .filter(case__reference=reference)
         .select_related(
             "case", "case__country__region", "case__coordinator__user", "group", "holder"
@@ -374,7 +368,8 @@ def _updates_template_exists() -> bool:
 
 def group_case(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Our work on this case: what to send where, the casefile, news, and what we did."""
-    allocation = _own_case_allocation(request, reference)
+    updates_template = UPDATES_TEMPLATE if _updates_template_exists() else None
+    allocation = _own_case_allocation(request, reference, count_unread=bool(updates_template))
     case = allocation.case
     # The same answer names the case in the heading: asked once for the page.
     show_summary = case.may_be_named_to(request.user)
@@ -382,19 +377,33 @@ def group_case(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         audit.record("case.viewed_confidential", case, actor=request.user)
     # A phone page stays short: the latest actions, the rest on request (and in the export).
     show_all = request.GET.get("actions") == "all"
-    timeline = allocation.activities.select_related("recorded_by").order_by("-date", "-id")
-    total_activities = timeline.count()
+    timeline = (
+        allocation.activities.select_related("recorded_by")
+        # What the timeline shows and can_change_activity asks, not the whole recorder.
+        .only(*TIMELINE_COLUMNS)
+        .order_by("-date", "-id")
+    )
     activities = cast(
         "list[WithAnnotations[Activity, ActivityRow]]",
         list(timeline if show_all else timeline[:TIMELINE_LENGTH]),
     )
+    total_activities = timeline.count()
     for activity in activities:
         activity.changeable = can_change_activity(activity, request.user)
-    notices = list(
-        allocation.update_notices.filter(update__status=UPDATE_PUBLISHED)
-        .select_related("update")
-        .order_by("-created_at")
-    )
+        # Each date shows up to three times: formatted once.
+        activity.day = long_date(activity.date)  # type: ignore[attr-defined]
+    if updates_template:
+        # The coordinators' panel lists the news: the page says only how many are unread.
+        notices: list = []
+        unread_count = allocation.unread_updates  # type: ignore[attr-defined]
+    else:
+        notices = list(
+            allocation.update_notices.filter(update__status=UPDATE_PUBLISHED)
+            .select_related("update")
+            .order_by("-created_at")
+        )
+        unread_count = sum(1 for n in notices if n.read_at is None)
+    active = allocation.status == Allocation.Status.ACTIVE
     context = {
         "case": case,
         "allocation": allocation,
@@ -405,18 +414,17 @@ def group_case(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         "activities": activities,
         "total_activities": total_activities,
         "notices": notices,
-        "unread_count": sum(1 for n in notices if n.read_at is None),
-        "updates_template": UPDATES_TEMPLATE if _updates_template_exists() else None,
-        "periods": report_periods(allocation)
-        if allocation.status == Allocation.Status.ACTIVE
-        else [],
-        "can_act": allocation.status == Allocation.Status.ACTIVE
-        and case.status == Case.Status.OPEN,
-        # Answering the offer and naming the holder are for those who may (it is a 403 else).
-        "may_answer": may_answer_offer(request.user, allocation),
-        "may_change_holder": may_change_holder(request.user, allocation),
+        "unread_count": unread_count,
+        "updates_template": updates_template,
+        "periods": report_periods(allocation) if active else [],
+        "can_act": active and case.status == Case.Status.OPEN,
+        # Answering the offer and naming the holder are for those who may (it is a 403 else),
+        # asked only where the page offers them: an offer, an active allocation.
+        "may_answer": allocation.status == Allocation.Status.OFFERED
+        and may_answer_offer(request.user, allocation),
+        "may_change_holder": active and may_change_holder(request.user, allocation),
         "pending_holder_change": case_services.pending_holder_change(allocation)
-        if allocation.status == Allocation.Status.ACTIVE
+        if active
         else None,
     }
     return render(request, "groups/case.html", context)
