@@ -3,7 +3,9 @@
 `open_count` is the subquery that counts them from the rows. A case keeps two counters of its own
 rows in columns, `Case.open_allocations` and `Case.latest_update_at`, and a group one,
 `LocalGroup.open_cases`, so the home pages, the silent cases and the lists filter and sort on a
-column rather than aggregate every open case's allocations and updates, or every group's. Every
+column rather than aggregate every open case's allocations and updates, or every group's. A group
+also keeps when it last had a new case, `LocalGroup.last_new_case_at` (`last_new_case`), so
+ranking groups for a case reads the group rows alone, however many allocations there are. Every
 service that offers, answers, ends or imports an allocation, or publishes an update, calls
 `refresh_case_counters` in its own transaction, which recounts the cases and the groups on them;
 `counter_mismatches` (the `check_case_counters` command and its weekly task) recounts them."""
@@ -47,6 +49,22 @@ def open_count(field: str) -> Coalesce:
     )
 
 
+def last_new_case() -> Subquery:
+    """When the outer group was last offered a case it did not decline (its last new case), from
+    its allocations: one step down the (group, offered_at) index, past any declined ones. Any
+    end_reason but DECLINED counts, so an offer still open, accepted, ended or withdrawn does."""
+    return Subquery(
+        Allocation.objects.filter(group=OuterRef("pk"))
+        .exclude(end_reason=Allocation.EndReason.DECLINED)
+        .order_by("-offered_at")
+        .values("offered_at")[:1]
+    )
+
+
+def _recounted_group() -> dict[str, Any]:
+    return {"open_cases": open_count("group"), "last_new_case_at": last_new_case()}
+
+
 def _update_model() -> type[models.Model]:
     return Case._meta.get_field("updates").related_model
 
@@ -68,7 +86,8 @@ def _recounted() -> dict[str, Any]:
 
 
 def _recount_groups(groups: QuerySet[Any]) -> int:
-    """Lock `groups` in id order, then recount them in a second statement. The lock makes two
+    """Lock `groups` in id order, then recount both their counters in a second statement, one
+    UPDATE. The lock makes two
     changes to one group take turns (two imports lock in the same order, so neither deadlocks),
     and the recount, a new statement, reads the rows the other committed while this one waited:
     an UPDATE that waited on the row would count from its older snapshot and lose that change."""
@@ -76,13 +95,14 @@ def _recount_groups(groups: QuerySet[Any]) -> int:
         locked = list(groups.select_for_update().order_by("pk").values_list("pk", flat=True))
         manager = _group_model()._default_manager
         return sum(
-            manager.filter(pk__in=locked[i : i + CHUNK]).update(open_cases=open_count("group"))
+            manager.filter(pk__in=locked[i : i + CHUNK]).update(**_recounted_group())
             for i in range(0, len(locked), CHUNK)
         )
 
 
 def refresh_group_counters(group_ids: Iterable[int]) -> int:
-    """Recount the open cases of the given groups from their allocations."""
+    """Recount the open cases and the last new case of the given groups from their
+    allocations."""
     ids = sorted({pk for pk in group_ids if pk is not None})
     groups = _group_model()._default_manager
     return sum(
@@ -181,12 +201,14 @@ class Mismatch:
 
 @dataclass(frozen=True)
 class GroupMismatch:
-    """A group whose count of open cases differs from a recount of its allocations. Named by
-    its id, never its name: the check's output goes to logs."""
+    """A group whose count of open cases or last new case differs from a recount of its
+    allocations. Named by its id, never its name: the check's output goes to logs."""
 
     group_id: int
     open_cases: int
     counted_open_cases: int
+    last_new_case_at: datetime | None
+    counted_last_new_case_at: datetime | None
 
     @property
     def label(self) -> str:
@@ -194,7 +216,9 @@ class GroupMismatch:
 
     def describe(self) -> str:
         return (
-            f"{self.label}: open cases {self.open_cases} stored, {self.counted_open_cases} counted"
+            f"{self.label}: open cases {self.open_cases} stored, {self.counted_open_cases} "
+            f"counted; last new case {_when(self.last_new_case_at)} stored, "
+            f"{_when(self.counted_last_new_case_at)} counted"
         )
 
 
@@ -225,13 +249,15 @@ def _group_mismatches(batch_size: int) -> Iterator[GroupMismatch]:
     for ids in _batches(model, batch_size):
         rows = (
             model._default_manager.filter(pk__in=ids)
-            .annotate(counted_open=open_count("group"))
+            .annotate(counted_open=open_count("group"), counted_last_new=last_new_case())
             .order_by("pk")
-            .values_list("pk", "open_cases", "counted_open")
+            .values_list("pk", "open_cases", "counted_open", "last_new_case_at", "counted_last_new")
         )
-        for pk, stored_open, counted_open in rows:
-            if stored_open != counted_open:
-                yield GroupMismatch(pk, stored_open, counted_open)
+        for pk, stored_open, counted_open, stored_last_new, counted_last_new in rows:
+            if stored_open != counted_open or stored_last_new != counted_last_new:
+                yield GroupMismatch(
+                    pk, stored_open, counted_open, stored_last_new, counted_last_new
+                )
 
 
 def counter_mismatches(batch_size: int = 5000) -> list[Mismatch | GroupMismatch]:

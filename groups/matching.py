@@ -6,7 +6,9 @@ again. Every weight is here, in WEIGHTS; the README ("Allocating cases") explain
 
 Both rankings run a fixed number of queries whatever the number of groups or cases, and score
 in the database: each part is an SQL expression, the score their sum, and only the rows a page
-shows are read (`limit`); the count of candidates is a separate, unscored query.
+shows are read (`limit`); the count of candidates is a separate, unscored query. A group's
+fairness is read from its own row, its counters `open_cases` and `last_new_case_at` (kept by
+cases.counts), so ranking groups reads no allocations but the case's own.
 """
 
 from __future__ import annotations
@@ -24,11 +26,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from cases.models import Allocation, Case, CasePerson
@@ -113,20 +114,10 @@ def _fairness(
 
 
 class GroupFacts(TypedDict):
-    """What `_group_facts` annotates on a group (its open cases are its own counter,
-    `LocalGroup.open_cases`)."""
+    """What `_group_facts` annotates on a group (its open cases and last new case are its own
+    counters, `LocalGroup.open_cases` and `LocalGroup.last_new_case_at`)."""
 
-    last_new: datetime | None
     has_request: bool
-
-
-def _last_new() -> QuerySet[Allocation]:
-    """The group's latest allocation that it did not decline (its last new case)."""
-    return (
-        Allocation.objects.filter(group=OuterRef("pk"))
-        .exclude(end_reason=Allocation.EndReason.DECLINED)
-        .order_by("-offered_at")
-    )
 
 
 def _has_request() -> Exists:
@@ -134,11 +125,8 @@ def _has_request() -> Exists:
 
 
 def _group_facts() -> dict[str, Any]:
-    """Annotations describing a group's load and history, read in Python for one group."""
-    return {
-        "last_new": Subquery(_last_new().values("offered_at")[:1]),
-        "has_request": _has_request(),
-    }
+    """Annotations describing a group's requests, read in Python for one group."""
+    return {"has_request": _has_request()}
 
 
 def _points(condition: Q | Exists, name: str) -> SqlCase:
@@ -146,20 +134,18 @@ def _points(condition: Q | Exists, name: str) -> SqlCase:
 
 
 def _waiting_points(now: datetime) -> Any:
-    """`_fairness`'s waiting part in SQL, exactly: `(now - offered_at).days // 30` is at least k
-    exactly when offered_at <= now - 30k days, so the months are read against thresholds
-    computed here rather than by date arithmetic that differs between databases. The
-    thresholds are compared inside the one subquery that finds the group's last new case, so
-    that subquery runs once per group; a group that never had a case waited the most."""
+    """`_fairness`'s waiting part in SQL, exactly: `(now - last_new).days // 30` is at least k
+    exactly when last_new <= now - 30k days, so the group's `last_new_case_at` is compared with
+    thresholds computed here rather than by date arithmetic that differs between databases; a
+    group that never had a case waited the most."""
     thresholds = [
-        When(offered_at__lte=now - timedelta(days=30 * months), then=Value(months))
+        When(last_new_case_at__lte=now - timedelta(days=30 * months), then=Value(months))
         for months in range(MAX_WAITING_MONTHS, 0, -1)
     ]
-    months = _last_new().annotate(months=SqlCase(*thresholds, default=Value(0)))
-    return Coalesce(
-        Subquery(months.values("months")[:1], output_field=IntegerField()),
-        Value(MAX_WAITING_MONTHS),
-    ) * Value(WEIGHTS["waiting"])
+    never = When(last_new_case_at__isnull=True, then=Value(MAX_WAITING_MONTHS))
+    return SqlCase(never, *thresholds, default=Value(0), output_field=IntegerField()) * Value(
+        WEIGHTS["waiting"]
+    )
 
 
 def _spare_points() -> Any:
@@ -276,7 +262,9 @@ def rank_cases_for_group(
         "WithAnnotations[LocalGroup, GroupFacts]",
         LocalGroup.objects.filter(pk=group.pk).annotate(**_group_facts()).get(),
     )
-    fairness = _fairness(facts.capacity, facts.open_cases, facts.last_new, facts.has_request)
+    fairness = _fairness(
+        facts.capacity, facts.open_cases, facts.last_new_case_at, facts.has_request
+    )
     none = Value(0)
     parts = {
         "region": _points(Q(country__region_id__in=region_ids), "region") if region_ids else none,

@@ -12,6 +12,9 @@ from cases.models import Case, Gender
 
 from .querysets import ActivityQuerySet, AnnualReportQuerySet, LocalGroupQuerySet
 
+# LocalGroup's columns written by cases.counts alone, never by an ordinary save.
+COUNTERS = ("open_cases", "last_new_case_at")
+
 
 class LocalGroup(models.Model):
     class Channel(models.TextChoices):
@@ -48,12 +51,17 @@ class LocalGroup(models.Model):
     next_meeting = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # A counter kept by the services (cases.counts.refresh_case_counters recounts the groups on
-    # the cases it recounts, in the transaction of each change), so the staff home and lists
-    # read a column instead of counting every group's allocations; `check_case_counters`
-    # recounts it from the rows.
+    # Counters kept by the services (cases.counts.refresh_case_counters recounts the groups on
+    # the cases it recounts, in the transaction of each change), so the staff home, the lists
+    # and matching read a column instead of reading every group's allocations;
+    # `check_case_counters` recounts them from the rows.
     open_cases = models.PositiveIntegerField(
         default=0, editable=False, help_text="Allocations offered or active now"
+    )
+    last_new_case_at = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text="When the group was last offered a case it did not decline; empty: never",
     )
 
     objects = LocalGroupQuerySet.as_manager()
@@ -83,8 +91,8 @@ class LocalGroup(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The counter is written by its recount alone: a form or an import saves a row it read
-        # a moment before, and writing every column would put back the count it read then.
+        # The counters are written by their recount alone: a form or an import saves a row it
+        # read a moment before, and writing every column would put back the values it read then.
         if (
             not self._state.adding
             and not kwargs.get("force_insert")
@@ -95,7 +103,7 @@ class LocalGroup(models.Model):
                 field.name
                 for field in self._meta.concrete_fields
                 if not field.primary_key
-                and field.name != "open_cases"
+                and field.name not in COUNTERS
                 and field.attname not in deferred
             ]
         super().save(*args, **kwargs)

@@ -5,7 +5,7 @@ are in `cases.views_staff`; both sit under /staff/ in the one `staff` URL namesp
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -31,15 +31,9 @@ def _staff_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
 
 @staff_required
 def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    last_new = (
-        Allocation.objects.filter(group=OuterRef("pk"))
-        .exclude(end_reason=Allocation.EndReason.DECLINED)
-        .order_by("-offered_at")
-        .values("offered_at")[:1]
-    )
-    # `open_cases` is the group's own counter (cases.counts), a column the filter and the sort
-    # read as they are.
-    queryset = LocalGroup.objects.visible_to(request.user).annotate(last_new=Subquery(last_new))
+    # `open_cases` and `last_new_case_at` are the group's own counters (cases.counts), columns
+    # the filter and the sort read as they are.
+    queryset = LocalGroup.objects.visible_to(request.user).annotate(last_new=F("last_new_case_at"))
     return list_page(
         request,
         list_name="groups",

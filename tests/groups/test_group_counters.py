@@ -1,7 +1,7 @@
-"""A group's counter of open cases follows every flow that changes its allocations; the check
-finds a group whose counter differs (naming its id, never its name) and `--fix` recounts it; a
-save of a group read a moment before never writes the counter back; and the pages that now read
-the counter pick the same groups as the rule counted from the allocations."""
+"""A group's counters, of open cases and of its last new case, follow every flow that changes its
+allocations; the check finds a group whose counters differ (naming its id, never its name) and
+`--fix` recounts them; a save of a group read a moment before never writes them back; and the
+pages that now read the counters pick the same groups as the rule counted from the allocations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import importlib
 import logging
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 from random import Random
 
@@ -18,7 +18,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from cases import counts, services
@@ -45,13 +45,24 @@ def recount(group: LocalGroup) -> int:
     return Allocation.objects.filter(group=group, status__in=OPEN).count()
 
 
+def recount_last_new(group: LocalGroup) -> datetime | None:
+    """The group's last new case as the rows say it: its latest offer it did not decline."""
+    offers = Allocation.objects.filter(group=group).exclude(end_reason="declined")
+    return offers.aggregate(latest=Max("offered_at"))["latest"]
+
+
 def stored(group: LocalGroup) -> int:
     return LocalGroup.objects.values_list("open_cases", flat=True).get(pk=group.pk)
+
+
+def last_new(group: LocalGroup) -> datetime | None:
+    return LocalGroup.objects.values_list("last_new_case_at", flat=True).get(pk=group.pk)
 
 
 def assert_every_group_agrees() -> None:
     for group in LocalGroup.objects.order_by("pk"):
         assert stored(group) == recount(group), group.pk
+        assert last_new(group) == recount_last_new(group), group.pk
     assert counter_mismatches() == []
 
 
@@ -64,35 +75,48 @@ def test_offer_accept_decline_relinquish_withdraw_expire_and_stop(world, setting
     case.save(update_fields=["max_groups"])
     group_z = f.GroupFactory(name="Group Z")
     assert (stored(world.group_x), stored(world.group_y), stored(group_z)) == (2, 1, 0)
+    assert last_new(group_z) is None
+    x_before = last_new(world.group_x)
+    assert x_before == recount_last_new(world.group_x) is not None
 
     offer = services.allocate_case(case, world.group_y, actor=world.staff)
     assert stored(world.group_y) == 2
+    assert last_new(world.group_y) == offer.offered_at
     services.accept_offer(offer, holder=world.member_y, actor=world.staff)
     assert stored(world.group_y) == 2  # offered and active are both open
+    assert last_new(world.group_y) == offer.offered_at
 
     second = services.allocate_case(case, world.group_x, actor=world.staff)
     assert stored(world.group_x) == 3
+    assert last_new(world.group_x) == second.offered_at
     services.decline_offer(second, reason="We are full this year", actor=world.staff)
     assert stored(world.group_x) == 2
+    assert last_new(world.group_x) == x_before  # a declined offer was never a new case
 
     services.request_relinquish(offer, reason="Too few members", actor=world.member_y)
     assert stored(world.group_y) == 2  # only asked: still theirs until IAR confirm
     services.confirm_relinquish(offer, actor=world.staff)
     assert stored(world.group_y) == 1
+    assert last_new(world.group_y) == offer.offered_at  # given up, but it was a new case
 
     direct = services.allocate_case(case, world.group_x, direct=True, actor=world.staff)
     assert stored(world.group_x) == 3
+    assert last_new(world.group_x) == direct.offered_at
     withdraw_group(direct, reason="The group has closed", actor=world.staff)
     assert stored(world.group_x) == 2
+    assert last_new(world.group_x) == direct.offered_at
 
     unanswered = services.allocate_case(case, group_z, actor=world.staff)
     assert stored(group_z) == 1
+    assert last_new(group_z) == unanswered.offered_at
     later = timezone.localdate() + timedelta(days=settings.OFFER_EXPIRY_DAYS)
     assert expire_offer(unanswered, today=later)
     assert stored(group_z) == 0
+    assert last_new(group_z) == unanswered.offered_at  # expired, not declined
 
     services.stop_case(world.case_x, reason="resolved", actor=world.staff)
     assert stored(world.group_x) == 1  # its confidential case remains
+    assert last_new(world.group_x) == direct.offered_at
     assert_every_group_agrees()
 
 
@@ -100,16 +124,20 @@ def test_a_refused_allocation_leaves_the_counter_as_it_was(world):
     case = world.case_x
     case.max_groups = 1
     case.save(update_fields=["max_groups"])
+    before = last_new(world.group_y)
     with pytest.raises(services.CaseError):
         services.allocate_case(case, world.group_y, actor=world.staff)
     assert stored(world.group_y) == 1
+    assert last_new(world.group_y) == before
     assert_every_group_agrees()
 
 
 def test_closing_a_group_hands_back_its_cases_and_counts_none(world):
     assert stored(world.group_x) == 2
+    before = last_new(world.group_x)
     deactivate_group(world.group_x, actor=world.staff)
     assert stored(world.group_x) == 0
+    assert last_new(world.group_x) == before  # handed back, not declined
     assert_every_group_agrees()
 
 
@@ -122,16 +150,28 @@ def test_an_allocation_import_recounts_the_groups_it_touched(
     row = (case.reference, world.group_y.name, "active", started, "", "", "")
     import_allocations(allocations_file(row), world.staff, django_capture_on_commit_callbacks)
     assert stored(world.group_y) == 2
+    imported = Allocation.objects.get(case=case, group=world.group_y)
+    assert last_new(world.group_y) == imported.offered_at
 
     ended = (case.reference, world.group_y.name, "ended", started, "2026-01-31", "relinquished", "")
     import_allocations(allocations_file(ended), world.staff, django_capture_on_commit_callbacks)
     assert stored(world.group_y) == 1
+    assert last_new(world.group_y) == imported.offered_at
+    assert_every_group_agrees()
+
+    # A later offer imported as declined was never a new case: the last one stays.
+    declined = (case.reference, world.group_y.name, "ended", "", "2026-01-31", "declined", "")
+    import_allocations(allocations_file(declined), world.staff, django_capture_on_commit_callbacks)
+    latest = Allocation.objects.filter(group=world.group_y).latest("offered_at")
+    assert latest.end_reason == "declined" and latest.offered_at > imported.offered_at
+    assert last_new(world.group_y) == imported.offered_at
     assert_every_group_agrees()
 
 
 def test_the_demo_seed_leaves_every_group_counter_agreeing(db):
     call_command("seed_demo", stdout=StringIO())
     assert LocalGroup.objects.filter(open_cases__gt=0).exists()
+    assert LocalGroup.objects.filter(last_new_case_at__isnull=False).exists()
     assert_every_group_agrees()
 
 
@@ -139,13 +179,15 @@ def test_a_save_of_a_group_read_before_a_change_keeps_the_new_count(world):
     # An edit form or an import reads the group, an allocation changes meanwhile, then the
     # edit is saved: the count it read must not be written back.
     stale = LocalGroup.objects.get(pk=world.group_y.pk)
-    services.allocate_case(world.case_unallocated_a, world.group_y, actor=world.staff)
+    offer = services.allocate_case(world.case_unallocated_a, world.group_y, actor=world.staff)
     stale.town = "Elsewhere"
     stale.save()
     assert stored(world.group_y) == 2
+    assert last_new(world.group_y) == offer.offered_at
     assert LocalGroup.objects.get(pk=world.group_y.pk).town == "Elsewhere"
     # A new group is written whole, its counter at zero.
-    assert stored(f.GroupFactory()) == 0
+    fresh = f.GroupFactory()
+    assert (stored(fresh), last_new(fresh)) == (0, None)
     assert_every_group_agrees()
 
 
@@ -153,6 +195,25 @@ def test_the_migration_fills_the_counter_from_the_rows(world):
     LocalGroup.objects.update(open_cases=7)
     migration = importlib.import_module("groups.migrations.0006_group_open_cases")
     migration.backfill(apps, None)
+    assert stored(world.group_x) == recount(world.group_x) == 2
+
+
+def test_the_migration_fills_the_last_new_case_from_the_rows(world):
+    # A declined offer later than the group's last new case, and a group with none at all.
+    f.AllocationFactory(
+        group=world.group_x,
+        offered_at=timezone.now() + timedelta(days=1),
+        status="ended",
+        end_reason="declined",
+        started_on=None,
+        ended_on=timezone.localdate(),
+    )
+    f.GroupFactory(name="Never offered")
+    LocalGroup.objects.update(last_new_case_at=timezone.now() - timedelta(days=999))
+    migration = importlib.import_module("groups.migrations.0007_group_last_new_case")
+    migration.backfill(apps, None)
+    assert LocalGroup.objects.get(name="Never offered").last_new_case_at is None
+    assert last_new(world.group_x) < timezone.now()
     assert_every_group_agrees()
 
 
@@ -161,19 +222,26 @@ def test_the_migration_fills_the_counter_from_the_rows(world):
 
 def test_the_check_names_the_groups_that_differ_by_id_and_fix_recounts_them(world):
     LocalGroup.objects.filter(pk=world.group_y.pk).update(open_cases=5)
+    LocalGroup.objects.filter(pk=world.group_x.pk).update(last_new_case_at=None)
     out = StringIO()
     with pytest.raises(CommandError) as failed:
         call_command("check_case_counters", stdout=out)
     assert failed.value.returncode == 1
     listed = out.getvalue()
-    assert f"group {world.group_y.pk}: open cases 5 stored, 1 counted" in listed
-    assert f"group {world.group_x.pk}:" not in listed
+    counted = recount_last_new(world.group_x)
+    assert (
+        f"group {world.group_x.pk}: open cases 2 stored, 2 counted; last new case none stored, "
+        f"{counted.isoformat()} counted"
+    ) in listed
+    assert f"group {world.group_y.pk}: open cases 5 stored, 1 counted; last new case" in listed
     assert world.group_y.name not in listed  # ids only, never a name
+    assert world.group_x.name not in listed
 
     out = StringIO()
     call_command("check_case_counters", "--fix", "--batch-size", "1", stdout=out)
     assert "Recounted the counters of 4 cases and 2 groups" in out.getvalue()
     assert stored(world.group_y) == 1
+    assert last_new(world.group_x) == counted
     call_command("check_case_counters", stdout=StringIO())  # agrees again: no error
     assert_every_group_agrees()
 
@@ -187,7 +255,7 @@ def test_the_weekly_task_logs_group_ids_only(world, caplog):
 
 
 def test_refresh_group_counters_recounts_the_groups_given(world):
-    LocalGroup.objects.update(open_cases=9)
+    LocalGroup.objects.update(open_cases=9, last_new_case_at=None)
     assert refresh_group_counters([world.group_x.pk, world.group_y.pk, None]) == 2
     assert_every_group_agrees()
 

@@ -213,8 +213,11 @@ def test_the_page_reads_one_query_to_rank_and_one_to_count(world, size, django_a
         )
         for i in range(size)
     )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2) as queries:
         top = matching.rank_groups_for_case(case, limit=matching.MATCH_LIMIT)
         total = matching.count_groups_for_case(case)
+    # The groups' fairness is read from their own rows (their counters): the one read of the
+    # allocations is the case's own, the groups already on it.
+    assert queries.captured_queries[0]["sql"].count('"cases_allocation"') == 1
     assert len(top) == min(size + 2, matching.MATCH_LIMIT)  # the world's two groups too
     assert total == size + 2

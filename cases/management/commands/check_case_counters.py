@@ -1,6 +1,6 @@
 """Check that every case's counters (open allocations, latest published update) and every
-group's (open cases) equal a recount of their rows; exit status 1 and the references of the cases
-and the ids of the groups that differ (never a name).
+group's (open cases, last new case) equal a recount of their rows; exit status 1 and the
+references of the cases and the ids of the groups that differ (never a name).
 
     python manage.py check_case_counters [--fix] [--batch-size 5000]
 
