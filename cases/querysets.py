@@ -89,16 +89,27 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 class AllocationQuerySet(models.QuerySet["Allocation"]):
-    def visible_to(self, user: User) -> AllocationQuerySet:
+    def visible_to(self, user: User, *, as_member: bool = False) -> AllocationQuerySet:
+        """`as_member` narrows to the allocations of the user's own active groups: what
+        `.filter(in_members_group(user))` after it gives, with the memberships joined once. A
+        second filter() over the to-many relation joins them again, and the planner weighed
+        that extra join on every member page for as long as the query took to run."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if is_staff(user):
-            return self
-        rule = in_members_group(user) & Q(status__in=OPEN) & ~Q(case__status=CASE_DRAFT)
+            return self.filter(in_members_group(user)) if as_member else self
+        open_work = Q(status__in=OPEN) & ~Q(case__status=CASE_DRAFT)
+        rule = in_members_group(user) & open_work
         if not is_coordinator(user):
             # A user is a member of a group once (membership_unique), so the join repeats no
             # row: filtered in place, without the subquery the planner would weigh on every page.
             return self.filter(rule)
+        if as_member:
+            # In their countries a coordinator also sees their groups' ended work. One filter,
+            # so one join of each to-many relation: a coordinator covers a country once.
+            return self.filter(
+                in_members_group(user) & (open_work | in_coordinated_countries(user, "case"))
+            )
         rule |= in_coordinated_countries(user, "case")
         return self.filter(pk__in=self.model.objects.filter(rule).values("pk"))
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib import messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -85,7 +86,7 @@ TIMELINE_COLUMNS = (
 
 def _member_allocations(user):
     """Allocations of the user's own active groups, as the scoping rules let them see."""
-    return Allocation.objects.visible_to(user).filter(in_members_group(user))
+    return Allocation.objects.visible_to(user, as_member=True)
 
 
 def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -404,25 +405,37 @@ def group_case(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         )
         unread_count = sum(1 for n in notices if n.read_at is None)
     active = allocation.status == Allocation.Status.ACTIVE
+    # The holder may name another: a member of the active group, as the scoped lookup showed.
+    is_holder = allocation.holder_id == request.user.pk
+    documents = list(case.documents.all().order_by("-version"))
+    if active:  # the reports read once: for the yearly reports and the panel's acknowledged one
+        reports = AnnualReport.objects.select_related("acknowledged_by")
+        prefetch_related_objects([allocation], Prefetch("annual_reports", reports))
     context = {
         "case": case,
         "allocation": allocation,
         "show_summary": show_summary,
         "people": list(case.people.all()) if show_summary else [],
         "targets": list(case.current_targets()),
-        "documents": list(case.documents.all().order_by("-version")),
+        "documents": documents,
         "activities": activities,
         "total_activities": total_activities,
         "notices": notices,
         "unread_count": unread_count,
         "updates_template": updates_template,
+        # Read already, for the panel (`given_for`): the member's scoped lookup shows they see it.
+        "case_updates_given": {
+            "case_pk": case.pk,
+            "document": documents[0] if documents else None,
+            "reports": allocation.annual_reports.all() if active else [],
+        },
         "periods": report_periods(allocation) if active else [],
         "can_act": active and case.status == Case.Status.OPEN,
         # Answering the offer and naming the holder are for those who may (it is a 403 else),
         # asked only where the page offers them: an offer, an active allocation.
         "may_answer": allocation.status == Allocation.Status.OFFERED
         and may_answer_offer(request.user, allocation),
-        "may_change_holder": active and may_change_holder(request.user, allocation),
+        "may_change_holder": active and (is_holder or may_change_holder(request.user, allocation)),
         "pending_holder_change": case_services.pending_holder_change(allocation)
         if active
         else None,

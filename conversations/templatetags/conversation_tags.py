@@ -8,8 +8,7 @@ from typing import Any
 
 from django import template
 
-from ..models import Message
-from ..querysets import readable_allocations
+from ..querysets import readable_unread_counts
 
 register = template.Library()
 
@@ -17,13 +16,11 @@ register = template.Library()
 @register.simple_tag
 def with_unread_messages(allocations: Iterable[Any], user: Any) -> list[Any]:
     """The allocations as a list, each given `may_message` (the user reads its conversation) and
-    `unread_messages` (how many are new to them): two queries however many allocations."""
+    `unread_messages` (how many are new to them): one query however many allocations."""
     rows = list(allocations)
-    ids = [allocation.pk for allocation in rows]
-    readable = set(readable_allocations(user).filter(pk__in=ids).values_list("pk", flat=True))
-    counts = Message.objects.unread_counts_of_readable(user, readable)
+    counts = readable_unread_counts(user, [allocation.pk for allocation in rows])
     for allocation in rows:
-        allocation.may_message = allocation.pk in readable
+        allocation.may_message = allocation.pk in counts
         allocation.unread_messages = counts.get(allocation.pk, 0)
     return rows
 

@@ -94,7 +94,7 @@ def test_page_queries_do_not_grow_with_rows(world, client_for, django_assert_max
     client = client_for("member_x")
     url = f"/groups/cases/{world.case_x.reference}/"
     client.get(url)
-    with django_assert_max_num_queries(22) as small:
+    with django_assert_max_num_queries(17) as small:
         client.get(url)
     f.ActivityFactory.create_batch(20, allocation=world.allocation_x, recorded_by=world.member_x)
     for n in range(5):
