@@ -162,6 +162,14 @@ class Case(models.Model):
                 condition=Q(status="open"),
                 name="case_open_places",
             ),
+            # The staff home's cases needing groups, fewest groups then oldest first: the page is
+            # read from the front of this index of those cases alone (0.1 ms at 10x data), where
+            # the index above gave every such case to a sort (25 ms for 60,000 cases).
+            models.Index(
+                fields=["open_allocations", "opened_on"],
+                condition=Q(status="open", open_allocations__lt=F("max_groups")),
+                name="case_needing_groups",
+            ),
             # A coordinator's figures (coordinators.workload): their open cases counted, and the
             # cases their groups, reports and updates are counted from, read from this index
             # alone (the case rows, with their long texts, are not read).
