@@ -87,8 +87,7 @@ def _recounted() -> dict[str, Any]:
 
 def _recount_groups(groups: QuerySet[Any]) -> int:
     """Lock `groups` in id order, then recount both their counters in a second statement, one
-    UPDATE. The lock makes two
-    changes to one group take turns (two imports lock in the same order, so neither deadlocks),
+    UPDATE. The lock makes two changes to one group take turns (two imports lock in the same order, so neither deadlocks),
     and the recount, a new statement, reads the rows the other committed while this one waited:
     an UPDATE that waited on the row would count from its older snapshot and lose that change."""
     with transaction.atomic(savepoint=False):
@@ -163,12 +162,6 @@ def refresh_all_counters(batch_size: int = 5000) -> tuple[int, int]:
     cases = sum(_refresh_case_rows(ids) for ids in _batches(Case, batch_size))
     groups = sum(refresh_group_counters(ids) for ids in _batches(_group_model(), batch_size))
     return cases, groups
-
-
-def refresh_all_case_counters(batch_size: int = 5000) -> int:
-    """Recount every case's counters and every group's (`refresh_all_counters`); the number of
-    cases recounted."""
-    return refresh_all_counters(batch_size)[0]
 
 
 def _when(moment: datetime | None) -> str:

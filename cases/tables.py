@@ -7,7 +7,6 @@ import html
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
-from urllib.parse import quote
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
@@ -15,15 +14,14 @@ from django.core.paginator import EmptyPage
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
 
+from iar_site.converters import url_maker
 from iar_site.exports import export_response
 
 from .models import Case
@@ -172,14 +170,12 @@ class CaseTable(ListTable):
         empty_text = "No case matches these filters."
 
     @cached_property
-    def case_url(self) -> str:
+    def case_url(self) -> Callable[[object], str]:
         # Built once for the page rather than reverse() for every row.
-        return reverse("staff:case", args=["REFERENCE"]).removesuffix("REFERENCE/")
+        return url_maker("staff:case")
 
     def render_reference(self, record: Case, value: str) -> str:
-        # Quoted as reverse() would quote it.
-        reference = quote(record.reference, safe=RFC3986_SUBDELIMS + "~:@")
-        return format_html('<a href="{}{}/">{}</a>', self.case_url, reference, value)
+        return format_html('<a href="{}">{}</a>', self.case_url(record.reference), value)
 
     def value_reference(self, value: str) -> str:
         return value

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.access import CONFIDENTIAL, is_staff
@@ -77,28 +77,3 @@ def readable_unread_counts(user: User, allocation_ids: Collection[int]) -> dict[
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User) -> MessageQuerySet:
         return self.filter(allocation__in=readable_allocations(user))
-
-    def unread_counts_of_readable(
-        self, user: User, allocation_ids: Collection[int]
-    ) -> dict[int, int]:
-        """New messages per allocation for `user` (not their own, after their read marker), in one
-        query however many allocations are asked about. The ids must be ones the caller has
-        already found among `readable_allocations(user)`: an IN over them, not the reading rule
-        asked again."""
-        if not allocation_ids:
-            return {}
-        from .models import ReadMarker  # the models module imports this one
-
-        seen = ReadMarker.objects.filter(allocation=OuterRef("allocation"), user=user).values(
-            "read_at"
-        )[:1]
-        rows = (
-            self.filter(allocation_id__in=allocation_ids)
-            .exclude(author=user)
-            .annotate(seen=Subquery(seen))
-            .filter(Q(seen__isnull=True) | Q(created_at__gt=F("seen")))
-            .order_by()
-            .values("allocation_id")
-            .annotate(n=Count("id"))
-        )
-        return {row["allocation_id"]: row["n"] for row in rows}

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cases.counts import refresh_all_case_counters
+from cases.counts import refresh_all_counters
 from cases.models import Allocation, Case, Country, Theme
 from coordinators.models import CaseUpdate, CaseUpdateNotice, CountryCoordinator
 from demo.people import PASSWORD
@@ -470,7 +470,7 @@ def seed_scale(
         write_messages(plan, cases)
         say(f"messages: {plan.counts['messages']:,}, read markers: {plan.counts['read_markers']:,}")
         # COPY passes the services that keep the cases' counters: recount them from the rows.
-        refresh_all_case_counters()
+        refresh_all_counters()
         say("case counters recounted")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -20,7 +20,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from accounts.models import User
-from cases.counts import counter_mismatches, refresh_all_case_counters
+from cases.counts import counter_mismatches, refresh_all_counters
 from cases.models import Allocation, Case, Country
 from demo.actions import ActionSteps
 from demo.base import DEMO_DOMAIN, GROUP_COUNT, SEED
@@ -73,7 +73,7 @@ class Seeder(
         self.import_history()
         self.privacy_history()
         # The rows were written in bulk, past the services that keep the cases' counters.
-        refresh_all_case_counters()
+        refresh_all_counters()
         self.verify()
         return dict(self.created)
 

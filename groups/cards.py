@@ -13,24 +13,21 @@ lookup through the case, its country and its people per line), now done once her
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
-from django.utils.dates import MONTHS
-from django.utils.http import RFC3986_SUBDELIMS
 
 from cases.models import Allocation, Case, CasePerson
 from cases.services.loose_ends import offer_expires_on
+from iar_site.converters import url_maker
 
 from .models import Activity
-from .yearly import ReportState, report_due
+from .yearly import ReportState, long_date, report_due
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -120,25 +117,6 @@ def cards_of[QS: models.QuerySet[Allocation, Any]](allocations: QS) -> QS:
 
 
 ACTION_KINDS = dict(Activity.Kind.choices)  # what get_kind_display() shows of each kind
-
-# A marker reverse() accepts for an <int:...> and a <ref:...> argument alike, found nowhere else
-# in the URLs it is put in.
-_MARKER = "8080808080"
-
-
-def url_maker(viewname: str) -> Callable[[object], str]:
-    """`reverse(viewname, args=[arg])` for many args from one reverse(): the prefix and suffix
-    around the argument, which is quoted as reverse() quotes it."""
-    head, tail = reverse(viewname, args=[_MARKER]).split(_MARKER)
-    safe = RFC3986_SUBDELIMS + "/~:@"
-    return lambda arg: f"{head}{quote(str(arg), safe=safe)}{tail}"
-
-
-def long_date(day: date | None) -> str:
-    """What `{{ day|date:"j F Y" }}` shows ("3 November 2026"), for the many dates of a page."""
-    if day is None:
-        return ""
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 @dataclass(slots=True)

@@ -114,7 +114,7 @@ def _fairness(
 
 
 class GroupFacts(TypedDict):
-    """What `_group_facts` annotates on a group (its open cases and last new case are its own
+    """What `rank_cases_for_group` annotates on a group (its open cases and last new case are its own
     counters, `LocalGroup.open_cases` and `LocalGroup.last_new_case_at`)."""
 
     has_request: bool
@@ -122,11 +122,6 @@ class GroupFacts(TypedDict):
 
 def _has_request() -> Exists:
     return Exists(CaseRequest.objects.filter(group=OuterRef("pk"), status=CaseRequest.Status.OPEN))
-
-
-def _group_facts() -> dict[str, Any]:
-    """Annotations describing a group's requests, read in Python for one group."""
-    return {"has_request": _has_request()}
 
 
 def _points(condition: Q | Exists, name: str) -> SqlCase:
@@ -260,7 +255,7 @@ def rank_cases_for_group(
         theme_ids |= set(case_request.preferred_themes.values_list("pk", flat=True))
     facts = cast(
         "WithAnnotations[LocalGroup, GroupFacts]",
-        LocalGroup.objects.filter(pk=group.pk).annotate(**_group_facts()).get(),
+        LocalGroup.objects.filter(pk=group.pk).annotate(has_request=_has_request()).get(),
     )
     fairness = _fairness(
         facts.capacity, facts.open_cases, facts.last_new_case_at, facts.has_request

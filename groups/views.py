@@ -32,7 +32,6 @@ from .cards import (
     UPDATE_PUBLISHED,
     build_cards,
     cards_of,
-    long_date,
     unread_published_updates,
 )
 from .forms import (
@@ -55,7 +54,7 @@ from .services import (
     save_report_draft,
     submit_report,
 )
-from .yearly import Period, report_periods, with_report_due
+from .yearly import Period, long_date, report_periods, with_report_due
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

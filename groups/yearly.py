@@ -42,6 +42,7 @@ from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, Extra
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.http import RFC3986_SUBDELIMS
 
 from cases.models import Allocation, Case
@@ -260,8 +261,12 @@ class _Paths:
         return path
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def long_date(day: date | None) -> str:
+    """What `{{ day|date:"j F Y" }}` shows ("3 November 2026"), for emails and for the many dates
+    of a page."""
+    if day is None:
+        return ""
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 def _due_allocations(today: date) -> list[Mapping[str, Any]]:
@@ -405,8 +410,8 @@ def build_messages(today: date) -> tuple[int, list[MessageRow]]:
             "case_path": paths("groups:case", row["case__reference"]),
             # Every reminder opens the report form for the period itself, not only the case.
             "report_path": paths("groups:report", row["pk"], add_years(due, -1).isoformat()),
-            "due_on": _long_date(due),
-            "period_start": _long_date(add_years(due, -1)),
+            "due_on": long_date(due),
+            "period_start": long_date(add_years(due, -1)),
             "step": step.split("-")[0],
             "days_overdue": max(offset, 0),
         }

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Allocation
-from groups.cards import build_cards, cards_of, long_date, url_maker
+from groups.cards import build_cards, cards_of
 from groups.models import Activity
-from groups.yearly import with_report_due
+from groups.yearly import long_date, with_report_due
+from iar_site.converters import url_maker
 
 from .. import factories as f
 
